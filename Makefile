@@ -1,0 +1,76 @@
+# The course kit's commands. Each one creates .venv on first use and installs what it
+# needs, so a fresh clone needs nothing but Python 3.10-3.13 and make.
+#
+#   make lab               start JupyterLab on your working copy (workspace/)
+#   make update-notebooks  bring in new/updated notebooks; never touches ones you edited
+#   make test              the whole test suite, smoke profile, offline (what CI runs)
+#   make test-quick        only the quick tests (pytest -m "not slow")
+#   make release           regenerate course/ from solutions/ (instructors)
+#   make data              download data sets into the cache for offline/classroom use
+#   make lint              ruff on the code and the notebooks
+#
+# NVIDIA GPU:  make lab TF=gpu   (installs tensorflow[and-cuda] instead of the CPU wheel)
+
+PYTHON ?= python3
+TF ?= cpu
+VENV ?= .venv
+BIN := $(abspath $(VENV))/bin
+# nbgrader shells out to `alembic` and `jupyter`: the venv's bin/ must come first on PATH.
+export PATH := $(BIN):$(PATH)
+LAB_ARGS ?=
+WORKSPACE ?= workspace
+# Jupyter refuses to run as root (containers, CI) unless told it may.
+AS_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
+PYTEST_ARGS ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help lab update-notebooks test test-quick release data lint clean-workspace
+
+help:
+	@sed -n '2,13p' Makefile | sed 's/^# \{0,1\}//'
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; v = sys.version_info; sys.exit(0 if (3, 10) <= v[:2] <= (3, 13) else \
+	  "Python 3.10 to 3.13 is needed (TensorFlow has no wheels for %d.%d). Run make PYTHON=python3.11 ..." % v[:2])'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Re-install when pyproject.toml changes (the stamp records which extras are in).
+$(VENV)/.installed-$(TF): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[$(TF)]"
+	@touch $@
+
+$(VENV)/.installed-$(TF)-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[$(TF),dev]"
+	@touch $@ $(VENV)/.installed-$(TF)
+
+lab: $(VENV)/.installed-$(TF)
+	@$(BIN)/python -m utils.workspace --workspace "$(WORKSPACE)"
+	cd "$(WORKSPACE)" && $(BIN)/jupyter lab $(AS_ROOT) $(LAB_ARGS)
+
+update-notebooks: $(VENV)/.installed-$(TF)
+	@$(BIN)/python -m utils.workspace --update --workspace "$(WORKSPACE)"
+
+# CI calls exactly this (via .ci/run). Smoke profile, offline, timed part by part.
+test:
+	@t0=$$(date +%s); \
+	$(MAKE) --no-print-directory $(VENV)/.installed-$(TF)-dev || exit 1; \
+	t1=$$(date +%s); \
+	COURSE_PROFILE=smoke COURSE_OFFLINE=1 $(BIN)/python -m pytest -m "not slow" -q $(PYTEST_ARGS); rc1=$$?; \
+	t2=$$(date +%s); \
+	COURSE_PROFILE=smoke COURSE_OFFLINE=1 $(BIN)/python -m pytest -m slow -q --durations=10 $(PYTEST_ARGS); rc2=$$?; \
+	t3=$$(date +%s); \
+	echo "== make test timings: install $$((t1-t0)) s | quick tests $$((t2-t1)) s (exit $$rc1) | slow tests $$((t3-t2)) s (exit $$rc2) | total $$((t3-t0)) s"; \
+	[ $$rc1 -eq 0 ] && [ $$rc2 -eq 0 ]
+
+test-quick: $(VENV)/.installed-$(TF)-dev
+	COURSE_PROFILE=smoke COURSE_OFFLINE=1 $(BIN)/python -m pytest -m "not slow" -q $(PYTEST_ARGS)
+
+release: $(VENV)/.installed-$(TF)
+	$(BIN)/python -m autograde.release
+
+data: $(VENV)/.installed-$(TF)
+	$(BIN)/python -m utils.datasets
+
+lint: $(VENV)/.installed-$(TF)-dev
+	$(BIN)/ruff check utils autograde tests solutions course

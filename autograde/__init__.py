@@ -1,0 +1,1 @@
+"""Instructor-side tooling: nbgrader configuration, release and grading helpers."""

@@ -1,0 +1,40 @@
+"""nbgrader configuration for the course kit.
+
+nbgrader reads this file from the folder it runs in, so every instructor command runs
+inside ``autograde/`` (the Makefile does this). Paths are anchored to the repository:
+the *source* notebooks are ``solutions/``, the *release* (student) notebooks ``course/``;
+everything produced while grading stays under ``autograde/`` and is git-ignored.
+"""
+
+import os
+from pathlib import Path
+
+c = get_config()  # noqa: F821 - provided by nbgrader when it loads this file
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+
+c.CourseDirectory.root = str(ROOT)
+c.CourseDirectory.source_directory = "solutions"
+c.CourseDirectory.release_directory = "course"
+c.CourseDirectory.submitted_directory = "autograde/submitted"
+c.CourseDirectory.autograded_directory = "autograde/autograded"
+c.CourseDirectory.feedback_directory = "autograde/feedback"
+c.CourseDirectory.db_url = os.environ.get(
+    "COURSE_GRADEBOOK_URL", f"sqlite:///{HERE / 'gradebook.db'}"
+)
+# Notebooks only; data the notebooks need comes from utils.datasets, not from the folder.
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "*.kit-new.ipynb"]
+
+# The per-cell limit nbgrader applies while autograding (ExecutePreprocessor.timeout is
+# ignored by nbgrader 0.9). Cells that train a model in the smoke profile stay well below.
+c.Execute.timeout = int(os.environ.get("COURSE_CELL_TIMEOUT", "300"))
+c.Execute.interrupt_on_timeout = True
+
+# Stubs the student sees in place of the solution.
+c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
+c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
+
+# Student notebooks are committed: keep them free of outputs and execution counts.
+c.GenerateAssignment.create_assignment = True
+c.ClearOutput.enabled = True

@@ -1,0 +1,96 @@
+"""Autograde one notebook in a scratch course directory and read back its scores.
+
+Used by the tests (every notebook: the solution earns full marks, the untouched student
+version earns zero auto-graded points, one wrong exercise loses exactly its points) and
+handy for an instructor checking a notebook before release::
+
+    python -m autograde.roundtrip 01-visual-cortex path/to/submission.ipynb
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from .release import ROOT, run_nbgrader
+
+
+@dataclass(frozen=True)
+class CellScore:
+    """The outcome of one graded cell."""
+
+    grade_id: str
+    score: float
+    max_score: float
+    auto: bool  # a code cell graded by its tests (markdown answers are graded by hand)
+    needs_manual_grade: bool
+
+
+@dataclass
+class Result:
+    """Scores of one autograded submission, keyed by grade_id."""
+
+    cells: dict[str, CellScore]
+    autograded_notebook: Path
+
+    @property
+    def auto_score(self) -> float:
+        return sum(c.score for c in self.cells.values() if c.auto)
+
+    @property
+    def auto_max(self) -> float:
+        return sum(c.max_score for c in self.cells.values() if c.auto)
+
+    def __repr__(self) -> str:
+        return f"Result(auto {self.auto_score:g}/{self.auto_max:g}, cells={len(self.cells)})"
+
+
+def autograde(assignment: str, submissions: dict[str, Path], workdir: Path, *,
+              source: Path = ROOT / "solutions") -> dict[str, Result]:
+    """Generate ``assignment`` from ``source`` in ``workdir``, submit each notebook in
+    ``submissions`` (student id -> notebook path), run ``nbgrader autograde`` once for
+    all of them and return each student's scores from the gradebook."""
+    from nbgrader.api import Gradebook
+
+    workdir = Path(workdir)
+    db = workdir / "gradebook.db"
+    if not (workdir / "course" / assignment).exists():
+        shutil.copytree(source / assignment, workdir / "solutions" / assignment, dirs_exist_ok=True)
+        run_nbgrader(["generate_assignment", assignment, "--force"], root=workdir, db=db)
+    notebook_id = next((source / assignment).glob("*.ipynb")).stem
+    for student, notebook in submissions.items():
+        target = workdir / "autograde" / "submitted" / student / assignment
+        target.mkdir(parents=True, exist_ok=True)
+        shutil.copy(notebook, target / f"{notebook_id}.ipynb")
+    run_nbgrader(["autograde", assignment, "--create", "--force"], root=workdir, db=db)
+    results = {}
+    with Gradebook(f"sqlite:///{db}") as gb:
+        for student in submissions:
+            nb = gb.find_submission_notebook(notebook_id, assignment, student)
+            cells = {g.name: CellScore(g.name, g.score, g.max_score, g.cell_type == "code",
+                                       bool(g.needs_manual_grade)) for g in nb.grades}
+            results[student] = Result(cells, workdir / "autograde" / "autograded" / student
+                                      / assignment / f"{notebook_id}.ipynb")
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line entry point (``python -m autograde.roundtrip``)."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("assignment")
+    parser.add_argument("submission", type=Path)
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="kit-grade-") as tmp:
+        result = autograde(args.assignment, {"student": args.submission}, Path(tmp))["student"]
+        for cell in result.cells.values():
+            score = "manual" if cell.needs_manual_grade else f"{cell.score:g}"
+            print(f"{cell.grade_id:32s} {score:>6} / {cell.max_score:g}")
+        print(f"auto-graded total: {result.auto_score:g} / {result.auto_max:g}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,83 @@
+"""utils.checks: failures are CheckFailure (an AssertionError) with messages that teach."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from utils import checks
+from utils.checks import CheckFailure
+
+
+def _message(func, *args, **kwargs) -> str:
+    with pytest.raises(CheckFailure) as err:
+        func(*args, **kwargs)
+    assert isinstance(err.value, AssertionError)
+    return str(err.value)
+
+
+def test_passing_checks_return_quietly():
+    checks.check_close(np.array([1.0, 2.0]), [1.0, 2.0 + 1e-9])
+    checks.check_shape(np.zeros((2, 3)), (2, 3))
+    checks.check_equal(3, 3)
+    checks.check_equal(np.arange(3), np.arange(3))
+    checks.check_type(1.5, float)
+    checks.check_in_range([0.1, 0.9], 0, 1)
+    checks.check_true(True, "never shown")
+    assert isinstance(checks.check_raises(lambda: 1 / 0, ZeroDivisionError), ZeroDivisionError)
+
+
+def test_check_close_says_expected_got_where_and_hint():
+    msg = _message(checks.check_close, np.array([[1.0, 2.0], [3.0, 5.0]]), [[1, 2], [3, 4]],
+                   name="conv2d_valid(img, k)", hint="Did you flip the kernel?")
+    assert "conv2d_valid(img, k) is not the expected value" in msg
+    assert "expected:" in msg and "got:" in msg
+    assert "index (1, 1)" in msg and "1 of 4 entries differ" in msg
+    assert msg.rstrip().endswith("Hint: Did you flip the kernel?")
+
+
+def test_check_close_reports_shape_before_values():
+    msg = _message(checks.check_close, np.zeros((4, 4)), np.zeros((3, 3)), name="out")
+    assert "wrong shape" in msg and "(3, 3)" in msg and "(4, 4)" in msg
+
+
+def test_none_result_points_at_missing_return():
+    msg = _message(checks.check_close, None, 1.0, name="f(2)")
+    assert "returned nothing" in msg and "return" in msg
+
+
+def test_nan_is_named():
+    assert "NaN" in _message(checks.check_close, [np.nan], [1.0])
+
+
+def test_non_numeric_result():
+    assert "str" in _message(checks.check_close, "abc", 1.0)
+
+
+def test_check_equal_rejects_bool_for_number_and_wrong_values():
+    assert "should be a number" in _message(checks.check_equal, True, 1)
+    msg = _message(checks.check_equal, [1, 2], [1, 3], name="order")
+    assert "[1, 3]" in msg and "[1, 2]" in msg
+
+
+def test_check_shape_and_type_messages():
+    assert "(2, 2)" in _message(checks.check_shape, np.zeros((2, 2)), (3,))
+    msg = _message(checks.check_type, np.float64(1), (int, str), name="x")
+    assert "int or str" in msg
+
+
+def test_check_in_range_and_true():
+    assert "between 0 and 255" in _message(checks.check_in_range, [-1, 300], 0, 255)
+    msg = _message(checks.check_true, False, "The same letter is used twice.", hint="one each")
+    assert msg.startswith("The same letter is used twice.") and "Hint: one each" in msg
+
+
+def test_check_raises_wrong_or_missing_error():
+    assert "no error" in _message(checks.check_raises, lambda: None, ValueError)
+    msg = _message(checks.check_raises, lambda: 1 / 0, ValueError)
+    assert "ZeroDivisionError" in msg and "ValueError" in msg
+
+
+def test_long_arrays_are_truncated_in_messages():
+    msg = _message(checks.check_close, np.ones(10_000), np.zeros(10_000))
+    assert len(msg) < 1500

@@ -1,0 +1,116 @@
+"""Every notebook: it runs (nbval, smoke profile, offline), course/ is what nbgrader
+generates from solutions/, and grading gives exactly the points that were earned."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from autograde import release, roundtrip
+from tests.wrong_answers import WRONG_ANSWERS
+
+ROOT = Path(__file__).resolve().parents[1]
+ASSIGNMENTS = release.assignments()
+
+
+def _notebook(kind: str, assignment: str) -> Path:
+    return ROOT / kind / assignment / f"{assignment}.ipynb"
+
+
+def _comparable(path: Path) -> dict:
+    nb = json.loads(path.read_text())
+    return {"metadata": nb["metadata"], "cells": [
+        {k: c.get(k) for k in ("cell_type", "source", "metadata")} for c in nb["cells"]]}
+
+
+def test_there_are_notebooks():
+    assert "01-visual-cortex" in ASSIGNMENTS
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_one_notebook_per_assignment_folder(assignment):
+    for kind in ("solutions", "course"):
+        found = sorted(p.name for p in (ROOT / kind / assignment).glob("*.ipynb"))
+        assert found == [f"{assignment}.ipynb"], f"{kind}/{assignment}: {found}"
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_student_notebook_hides_answers_and_outputs(assignment):
+    text = _notebook("course", assignment).read_text()
+    assert "BEGIN SOLUTION" not in text and "BEGIN HIDDEN TESTS" not in text
+    nb = nbformat.read(_notebook("course", assignment), as_version=4)
+    assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code")
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_every_exercise_has_visible_and_hidden_tests(assignment):
+    nb = nbformat.read(_notebook("solutions", assignment), as_version=4)
+    tests = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")
+             and c.cell_type == "code"]
+    assert len(tests) >= 4
+    for cell in tests:
+        gid = cell.metadata["nbgrader"]["grade_id"]
+        visible = cell.source.split("### BEGIN HIDDEN TESTS")[0]
+        assert "check_" in visible, f"{gid}: no visible check"
+        assert "### BEGIN HIDDEN TESTS" in cell.source, f"{gid}: no hidden tests"
+        assert "assert " not in cell.source, f"{gid}: use utils.checks, not a bare assert"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_course_matches_a_fresh_generation(assignment, tmp_path):
+    release.generate(assignment, tmp_path)
+    fresh, committed = tmp_path / assignment / f"{assignment}.ipynb", _notebook("course", assignment)
+    assert _comparable(fresh) == _comparable(committed), (
+        f"course/{assignment} differs from what solutions/ generates: run `make release`.")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_solution_runs_under_nbval(assignment):
+    env = dict(os.environ, COURSE_PROFILE="smoke", COURSE_OFFLINE="1")
+    proc = subprocess.run(
+        [sys.executable, "-m", "pytest", "--nbval-lax", "-q", "-p", "no:cacheprovider",
+         "--rootdir", str(ROOT / "solutions"), str(_notebook("solutions", assignment))],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
+    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
+
+
+def _mutant(assignment: str, wrong: dict, dest: Path) -> Path:
+    nb = nbformat.read(_notebook("solutions", assignment), as_version=4)
+    cell = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == wrong["cell"])
+    assert wrong["find"] in cell.source, f"{wrong['name']}: {wrong['find']!r} not in the solution"
+    cell.source = cell.source.replace(wrong["find"], wrong["replace"])
+    nbformat.write(nb, dest)
+    return dest
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_grading_round_trip(assignment, tmp_path):
+    wrongs = WRONG_ANSWERS.get(assignment, [])
+    assert wrongs, f"{assignment}: add plausible wrong answers to tests/wrong_answers.py"
+    submissions = {"solved": _notebook("solutions", assignment),
+                   "unsolved": _notebook("course", assignment)}
+    for i, wrong in enumerate(wrongs):
+        submissions[f"wrong{i}"] = _mutant(assignment, wrong, tmp_path / f"wrong{i}.ipynb")
+    results = roundtrip.autograde(assignment, submissions, tmp_path / "course-dir")
+
+    solved = results["solved"]
+    assert solved.auto_max > 0 and solved.auto_score == solved.auto_max, solved.cells
+    assert all(c.needs_manual_grade for c in solved.cells.values() if not c.auto)
+
+    assert results["unsolved"].auto_score == 0, results["unsolved"].cells
+
+    for i, wrong in enumerate(wrongs):
+        cells = results[f"wrong{i}"].cells
+        lost = {gid for gid, c in cells.items() if c.auto and c.score < c.max_score}
+        assert lost == wrong["loses"], f"{wrong['name']}: lost points in {lost}"
+        for gid in lost:
+            assert cells[gid].score == 0, f"{wrong['name']}: partial credit in {gid}"

@@ -1,0 +1,57 @@
+"""Plausible wrong answers, per notebook, for the grading round trip.
+
+Each entry replaces the body of one solution cell (by grade_id) with a mistake a student
+could make, and names the graded cells that must then lose their points; every other
+graded cell must keep full marks. Exercises are graded independently where
+the notebook allows it (e.g. tuning_curve is tested with a fake stimulus and cell, so a
+wrong make_bar does not cost its points too).
+"""
+
+WRONG_ANSWERS = {
+    "01-visual-cortex": [
+        {   # rows grow downwards; forgetting it mirrors every diagonal bar
+            "name": "y-axis pointing down",
+            "cell": "make_bar",
+            "find": "x, y = cols - c, c - rows",
+            "replace": "x, y = cols - c, rows - c",
+            "loses": {"test_make_bar"},
+        },
+        {   # |dot product| instead of max(0, dot product)
+            "name": "absolute value instead of rectification",
+            "cell": "simple_cell_response",
+            "find": "return float(max(0.0, np.sum(image * receptive_field)))",
+            "replace": "return float(abs(np.sum(image * receptive_field)))",
+            # the complex cell may reuse simple_cell_response; its own tests check the pooling
+            # (max over every position), which is still right, so only this exercise loses
+            "loses": {"test_simple_cell_response"},
+        },
+        {   # degrees passed on as radians
+            "name": "angles converted to radians before the stimulus",
+            "cell": "tuning_curve",
+            "find": "respond(stimulus(angle))",
+            "replace": "respond(stimulus(np.deg2rad(angle)))",
+            "loses": {"test_tuning_curve"},
+        },
+        {   # the index of the maximum, not the angle there
+            "name": "index instead of angle",
+            "cell": "preferred_orientation",
+            "find": "return float(angles[int(np.argmax(responses))] % 180)",
+            "replace": "return float(np.argmax(responses))",
+            "loses": {"test_preferred_orientation"},
+        },
+        {   # the last position is left out: range(H - h) instead of range(H - h + 1)
+            "name": "off-by-one positions",
+            "cell": "complex_cell_response",
+            "find": "for r in range(H - h + 1):\n        for c in range(W - w + 1):",
+            "replace": "for r in range(H - h):\n        for c in range(W - w):",
+            "loses": {"test_complex_cell_response"},
+        },
+        {   # the seed slides' pairing of V1 with motion
+            "name": "V1 matched to motion",
+            "cell": "area_roles",
+            "find": '"V1": "D"',
+            "replace": '"V1": "B"',
+            "loses": {"test_area_roles_what"},
+        },
+    ],
+}

@@ -1,0 +1,146 @@
+"""Assertion helpers for grading cells: every failure says what was expected, what was
+got, and a hint, in the student's language.
+
+A failing check raises :class:`CheckFailure`, a subclass of ``AssertionError``, so
+nbgrader counts it as a failed test and shows the message in the feedback::
+
+    check_close(conv2d_valid(img, k), expected, name="conv2d_valid(image, sobel)",
+                hint="Did you flip the kernel? Deep-learning convolution does not.")
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+_MAX_SHOWN = 200  # characters of an array shown in a message
+
+
+class CheckFailure(AssertionError):
+    """A failed check; its message is written for the student."""
+
+
+def _show(value) -> str:
+    if isinstance(value, np.ndarray):
+        with np.printoptions(precision=4, suppress=True, threshold=64, linewidth=80):
+            text = np.array2string(value)
+    else:
+        text = repr(value)
+    if len(text) > _MAX_SHOWN:
+        text = text[:_MAX_SHOWN] + " ..."
+    return text.replace("\n", "\n            ")
+
+
+def _fail(what: str, expected=None, got=None, hint: str | None = None, *,
+          show_values: bool = True, extra: str = "") -> None:
+    lines = [what]
+    if show_values:
+        lines.append(f"  expected: {_show(expected)}")
+        lines.append(f"  got:      {_show(got)}")
+    if extra:
+        lines.append(extra)
+    if hint:
+        lines.append(f"Hint: {hint}")
+    raise CheckFailure("\n".join(lines))
+
+
+def _as_array(value, name: str, hint: str | None) -> np.ndarray:
+    if value is None:
+        _fail(f"{name} is None: the function returned nothing.", hint=hint or
+              "Make sure the function ends with a `return` statement.", show_values=False)
+    try:
+        return np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        _fail(f"{name} should be a number or an array of numbers, but it is a "
+              f"{type(value).__name__}.", hint=hint, show_values=False)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def check_type(got, expected_type, *, name: str = "the result", hint: str | None = None) -> None:
+    """Fail unless ``got`` is an instance of ``expected_type`` (a type or tuple of types)."""
+    if not isinstance(got, expected_type):
+        names = (expected_type.__name__ if isinstance(expected_type, type)
+                 else " or ".join(t.__name__ for t in expected_type))
+        _fail(f"{name} has the wrong type.", names, type(got).__name__, hint)
+
+
+def check_shape(got, expected_shape, *, name: str = "the result", hint: str | None = None) -> None:
+    """Fail unless ``np.shape(got) == expected_shape``."""
+    if got is None:
+        _as_array(got, name, hint)
+    shape = np.shape(got)
+    expected_shape = tuple(expected_shape)
+    if shape != expected_shape:
+        _fail(f"{name} has the wrong shape.", expected_shape, shape, hint)
+
+
+def check_close(got, expected, *, name: str = "the result", rtol: float = 1e-6,
+                atol: float = 1e-8, hint: str | None = None) -> None:
+    """Fail unless ``got`` matches ``expected`` element-wise within tolerances (shape first)."""
+    got_arr = _as_array(got, name, hint)
+    exp_arr = np.asarray(expected, dtype=float)
+    if got_arr.shape != exp_arr.shape:
+        _fail(f"{name} has the wrong shape.", exp_arr.shape, got_arr.shape, hint)
+    if np.any(np.isnan(got_arr) & ~np.isnan(exp_arr)):
+        _fail(f"{name} contains NaN (not a number).", expected, got, hint
+              or "NaN usually comes from 0/0, a square root of a negative number, "
+                 "or an uninitialised array (np.empty).")
+    close = np.isclose(got_arr, exp_arr, rtol=rtol, atol=atol, equal_nan=True)
+    if not close.all():
+        extra = ""
+        if got_arr.ndim:
+            bad = np.argwhere(~close)
+            idx = tuple(int(i) for i in bad[0])
+            extra = (f"  {len(bad)} of {close.size} entries differ; the first is at index "
+                     f"{idx}: expected {exp_arr[idx]:.6g}, got {got_arr[idx]:.6g}.")
+        _fail(f"{name} is not the expected value.", expected, got, hint, extra=extra)
+
+
+def check_equal(got, expected, *, name: str = "the result", hint: str | None = None) -> None:
+    """Fail unless ``got == expected`` (element-wise for arrays, exact for everything else)."""
+    if isinstance(expected, np.ndarray) or isinstance(got, np.ndarray):
+        got_arr, exp_arr = np.asarray(got), np.asarray(expected)
+        if got_arr.shape != exp_arr.shape:
+            _fail(f"{name} has the wrong shape.", exp_arr.shape, got_arr.shape, hint)
+        if not np.array_equal(got_arr, exp_arr):
+            _fail(f"{name} is not the expected array.", expected, got, hint)
+        return
+    if isinstance(expected, numbers.Number) and not isinstance(expected, bool):
+        if isinstance(got, bool) or not isinstance(got, numbers.Number):
+            _fail(f"{name} should be a number.", expected, got, hint)
+    try:
+        equal = bool(got == expected)
+    except (TypeError, ValueError):
+        equal = False
+    if not equal:
+        _fail(f"{name} is not the expected value.", expected, got, hint)
+
+
+def check_in_range(got, low, high, *, name: str = "the result", hint: str | None = None) -> None:
+    """Fail unless every entry of ``got`` lies in the closed interval [low, high]."""
+    arr = _as_array(got, name, hint)
+    if arr.size and (np.nanmin(arr) < low or np.nanmax(arr) > high or np.isnan(arr).any()):
+        _fail(f"{name} should lie between {low} and {high}.", f"values in [{low}, {high}]",
+              f"values in [{np.nanmin(arr):.6g}, {np.nanmax(arr):.6g}]", hint)
+
+
+def check_true(condition, message: str, *, hint: str | None = None) -> None:
+    """Fail with ``message`` unless ``condition`` holds (use for properties, not values)."""
+    if not condition:
+        _fail(message, hint=hint, show_values=False)
+
+
+def check_raises(func, exception=Exception, *, name: str = "the call",
+                 hint: str | None = None) -> BaseException:
+    """Fail unless ``func()`` raises ``exception``; returns the exception raised."""
+    try:
+        func()
+    except exception as exc:  # the behaviour we want
+        return exc
+    except Exception as exc:  # noqa: BLE001 - report the wrong kind of error
+        _fail(f"{name} raised the wrong kind of error.", exception.__name__,
+              f"{type(exc).__name__}: {exc}", hint)
+    _fail(f"{name} should raise an error but returned normally.", exception.__name__,
+          "no error", hint)
+    raise AssertionError("unreachable")  # pragma: no cover
