@@ -35,6 +35,7 @@ class Result:
 
     cells: dict[str, CellScore]
     autograded_notebook: Path
+    log: str = ""  # what nbgrader printed while grading (the whole batch)
 
     @property
     def auto_score(self) -> float:
@@ -65,7 +66,7 @@ def autograde(assignment: str, submissions: dict[str, Path], workdir: Path, *,
         target = workdir / "autograde" / "submitted" / student / assignment
         target.mkdir(parents=True, exist_ok=True)
         shutil.copy(notebook, target / f"{notebook_id}.ipynb")
-    run_nbgrader(["autograde", assignment, "--create", "--force"], root=workdir, db=db)
+    proc = run_nbgrader(["autograde", assignment, "--create", "--force"], root=workdir, db=db)
     results = {}
     with Gradebook(f"sqlite:///{db}") as gb:
         for student in submissions:
@@ -73,7 +74,8 @@ def autograde(assignment: str, submissions: dict[str, Path], workdir: Path, *,
             cells = {g.name: CellScore(g.name, g.score, g.max_score, g.cell_type == "code",
                                        bool(g.needs_manual_grade)) for g in nb.grades}
             results[student] = Result(cells, workdir / "autograde" / "autograded" / student
-                                      / assignment / f"{notebook_id}.ipynb")
+                                      / assignment / f"{notebook_id}.ipynb",
+                                      proc.stdout + proc.stderr)
     return results
 
 

@@ -24,7 +24,22 @@ def test_passing_checks_return_quietly():
     checks.check_type(1.5, float)
     checks.check_in_range([0.1, 0.9], 0, 1)
     checks.check_true(True, "never shown")
-    assert isinstance(checks.check_raises(lambda: 1 / 0, ZeroDivisionError), ZeroDivisionError)
+    checks.check_raises(lambda: 1 / 0, ZeroDivisionError)
+
+
+def test_checks_return_none_so_nbgrader_never_reads_partial_credit():
+    # nbgrader treats a number left as a grading cell's output as partial credit.
+    assert checks.check_raises(lambda: 1 / 0, ZeroDivisionError) is None
+    assert checks.check_close(1.0, 1.0) is None
+    assert checks.check_equal("a", "a") is None
+
+
+def test_helper_frames_are_hidden_from_ipython_tracebacks():
+    import inspect
+
+    for name in dir(checks):
+        if name.startswith("check_"):
+            assert "__tracebackhide__" in inspect.getsource(getattr(checks, name)), name
 
 
 def test_check_close_says_expected_got_where_and_hint():

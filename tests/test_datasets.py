@@ -8,6 +8,7 @@ it carries the fixture's counts. Nothing here touches the internet.
 
 from __future__ import annotations
 
+import hashlib
 import http.server
 import io
 import shutil
@@ -172,7 +173,7 @@ def test_download_loads_and_then_uses_the_cache(server, online, fixture_zip, mon
     assert images.shape == (4, 32, 32, 3) and images.dtype.name == "float32"
     assert server.requests == ["/cats.zip"]
     record = online / "downloads" / "cats_and_dogs_filtered.zip.json"
-    assert datasets._read_json(record)["sha256"] == datasets.hashlib.sha256(fixture_zip).hexdigest()
+    assert datasets.files._read_json(record)["sha256"] == hashlib.sha256(fixture_zip).hexdigest()
 
     datasets.cats_vs_dogs((32, 32), 4, source="fixture", standin="never")
     assert server.requests == ["/cats.zip"], "the second call must come from the cache"
@@ -209,7 +210,7 @@ def test_cached_zip_is_verified_against_the_recorded_sha256(server, online, fixt
 
 def test_download_function_streams_and_reuses(server, online, fixture_zip, tmp_path):
     server.files["/a/file.zip"] = fixture_zip
-    sha = datasets.hashlib.sha256(fixture_zip).hexdigest()
+    sha = hashlib.sha256(fixture_zip).hexdigest()
     path = datasets.download(server.url("/a/file.zip"), tmp_path / "dl", sha256=sha,
                              expected_size=len(fixture_zip))
     assert path == tmp_path / "dl" / "file.zip" and path.read_bytes() == fixture_zip

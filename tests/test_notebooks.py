@@ -107,6 +107,8 @@ def test_grading_round_trip(assignment, tmp_path):
     assert all(c.needs_manual_grade for c in solved.cells.values() if not c.auto)
 
     assert results["unsolved"].auto_score == 0, results["unsolved"].cells
+    # A grading cell whose last line leaves a value is read by nbgrader as partial credit.
+    assert "cannot be converted to" not in solved.log, solved.log[-3000:]
 
     for i, wrong in enumerate(wrongs):
         cells = results[f"wrong{i}"].cells

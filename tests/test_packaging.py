@@ -86,10 +86,19 @@ def test_ruff_passes_on_code_and_notebooks():
                                     "widgets", "checks", "workspace"])
 def test_every_utils_module_is_documented(module):
     import importlib
+    import pkgutil
 
     mod = importlib.import_module(f"utils.{module}")
-    assert (mod.__doc__ or "").strip(), f"utils.{module} has no module docstring"
-    public = [getattr(mod, n) for n in dir(mod) if not n.startswith("_")]
-    undocumented = [f.__name__ for f in public if callable(f) and getattr(f, "__module__", "") ==
-                    mod.__name__ and not (f.__doc__ or "").strip()]
-    assert not undocumented, f"utils.{module}: no docstring on {undocumented}"
+    modules = [mod]
+    if hasattr(mod, "__path__"):  # a package (utils.datasets): check every submodule too
+        names = sorted(info.name for info in pkgutil.iter_modules(mod.__path__))
+        assert names, f"utils.{module} is a package without submodules"
+        # __main__ is the `python -m` entry script, not a module to import.
+        modules += [importlib.import_module(f"{mod.__name__}.{name}") for name in names
+                    if name != "__main__"]
+    for m in modules:
+        assert (m.__doc__ or "").strip(), f"{m.__name__} has no module docstring"
+        public = [getattr(m, n) for n in dir(m) if not n.startswith("_")]
+        undocumented = [f.__name__ for f in public if callable(f) and
+                        getattr(f, "__module__", "") == m.__name__ and not (f.__doc__ or "").strip()]
+        assert not undocumented, f"{m.__name__}: no docstring on {undocumented}"

@@ -32,8 +32,8 @@ def _show(value) -> str:
     return text.replace("\n", "\n            ")
 
 
-def _fail(what: str, expected=None, got=None, hint: str | None = None, *,
-          show_values: bool = True, extra: str = "") -> None:
+def _failure(what: str, expected=None, got=None, hint: str | None = None, *,
+             show_values: bool = True, extra: str = "") -> CheckFailure:
     lines = [what]
     if show_values:
         lines.append(f"  expected: {_show(expected)}")
@@ -42,48 +42,52 @@ def _fail(what: str, expected=None, got=None, hint: str | None = None, *,
         lines.append(extra)
     if hint:
         lines.append(f"Hint: {hint}")
-    raise CheckFailure("\n".join(lines))
+    return CheckFailure("\n".join(lines))
 
 
 def _as_array(value, name: str, hint: str | None) -> np.ndarray:
+    __tracebackhide__ = True
     if value is None:
-        _fail(f"{name} is None: the function returned nothing.", hint=hint or
+        raise _failure(f"{name} is None: the function returned nothing.", hint=hint or
               "Make sure the function ends with a `return` statement.", show_values=False)
     try:
         return np.asarray(value, dtype=float)
     except (TypeError, ValueError):
-        _fail(f"{name} should be a number or an array of numbers, but it is a "
-              f"{type(value).__name__}.", hint=hint, show_values=False)
+        raise _failure(f"{name} should be a number or an array of numbers, but it is a "
+              f"{type(value).__name__}.", hint=hint, show_values=False) from None
     raise AssertionError("unreachable")  # pragma: no cover
 
 
 def check_type(got, expected_type, *, name: str = "the result", hint: str | None = None) -> None:
     """Fail unless ``got`` is an instance of ``expected_type`` (a type or tuple of types)."""
+    __tracebackhide__ = True  # IPython shows the student's cell, not this helper
     if not isinstance(got, expected_type):
         names = (expected_type.__name__ if isinstance(expected_type, type)
                  else " or ".join(t.__name__ for t in expected_type))
-        _fail(f"{name} has the wrong type.", names, type(got).__name__, hint)
+        raise _failure(f"{name} has the wrong type.", names, type(got).__name__, hint)
 
 
 def check_shape(got, expected_shape, *, name: str = "the result", hint: str | None = None) -> None:
     """Fail unless ``np.shape(got) == expected_shape``."""
+    __tracebackhide__ = True  # IPython shows the student's cell, not this helper
     if got is None:
         _as_array(got, name, hint)
     shape = np.shape(got)
     expected_shape = tuple(expected_shape)
     if shape != expected_shape:
-        _fail(f"{name} has the wrong shape.", expected_shape, shape, hint)
+        raise _failure(f"{name} has the wrong shape.", expected_shape, shape, hint)
 
 
 def check_close(got, expected, *, name: str = "the result", rtol: float = 1e-6,
                 atol: float = 1e-8, hint: str | None = None) -> None:
     """Fail unless ``got`` matches ``expected`` element-wise within tolerances (shape first)."""
+    __tracebackhide__ = True  # IPython shows the student's cell, not this helper
     got_arr = _as_array(got, name, hint)
     exp_arr = np.asarray(expected, dtype=float)
     if got_arr.shape != exp_arr.shape:
-        _fail(f"{name} has the wrong shape.", exp_arr.shape, got_arr.shape, hint)
+        raise _failure(f"{name} has the wrong shape.", exp_arr.shape, got_arr.shape, hint)
     if np.any(np.isnan(got_arr) & ~np.isnan(exp_arr)):
-        _fail(f"{name} contains NaN (not a number).", expected, got, hint
+        raise _failure(f"{name} contains NaN (not a number).", expected, got, hint
               or "NaN usually comes from 0/0, a square root of a negative number, "
                  "or an uninitialised array (np.empty).")
     close = np.isclose(got_arr, exp_arr, rtol=rtol, atol=atol, equal_nan=True)
@@ -94,53 +98,61 @@ def check_close(got, expected, *, name: str = "the result", rtol: float = 1e-6,
             idx = tuple(int(i) for i in bad[0])
             extra = (f"  {len(bad)} of {close.size} entries differ; the first is at index "
                      f"{idx}: expected {exp_arr[idx]:.6g}, got {got_arr[idx]:.6g}.")
-        _fail(f"{name} is not the expected value.", expected, got, hint, extra=extra)
+        raise _failure(f"{name} is not the expected value.", expected, got, hint, extra=extra)
 
 
 def check_equal(got, expected, *, name: str = "the result", hint: str | None = None) -> None:
     """Fail unless ``got == expected`` (element-wise for arrays, exact for everything else)."""
+    __tracebackhide__ = True  # IPython shows the student's cell, not this helper
     if isinstance(expected, np.ndarray) or isinstance(got, np.ndarray):
         got_arr, exp_arr = np.asarray(got), np.asarray(expected)
         if got_arr.shape != exp_arr.shape:
-            _fail(f"{name} has the wrong shape.", exp_arr.shape, got_arr.shape, hint)
+            raise _failure(f"{name} has the wrong shape.", exp_arr.shape, got_arr.shape, hint)
         if not np.array_equal(got_arr, exp_arr):
-            _fail(f"{name} is not the expected array.", expected, got, hint)
+            raise _failure(f"{name} is not the expected array.", expected, got, hint)
         return
     if isinstance(expected, numbers.Number) and not isinstance(expected, bool):
         if isinstance(got, bool) or not isinstance(got, numbers.Number):
-            _fail(f"{name} should be a number.", expected, got, hint)
+            raise _failure(f"{name} should be a number.", expected, got, hint)
     try:
         equal = bool(got == expected)
     except (TypeError, ValueError):
         equal = False
     if not equal:
-        _fail(f"{name} is not the expected value.", expected, got, hint)
+        raise _failure(f"{name} is not the expected value.", expected, got, hint)
 
 
 def check_in_range(got, low, high, *, name: str = "the result", hint: str | None = None) -> None:
     """Fail unless every entry of ``got`` lies in the closed interval [low, high]."""
+    __tracebackhide__ = True  # IPython shows the student's cell, not this helper
     arr = _as_array(got, name, hint)
     if arr.size and (np.nanmin(arr) < low or np.nanmax(arr) > high or np.isnan(arr).any()):
-        _fail(f"{name} should lie between {low} and {high}.", f"values in [{low}, {high}]",
+        raise _failure(f"{name} should lie between {low} and {high}.", f"values in [{low}, {high}]",
               f"values in [{np.nanmin(arr):.6g}, {np.nanmax(arr):.6g}]", hint)
 
 
 def check_true(condition, message: str, *, hint: str | None = None) -> None:
     """Fail with ``message`` unless ``condition`` holds (use for properties, not values)."""
+    __tracebackhide__ = True  # IPython shows the student's cell, not this helper
     if not condition:
-        _fail(message, hint=hint, show_values=False)
+        raise _failure(message, hint=hint, show_values=False)
 
 
 def check_raises(func, exception=Exception, *, name: str = "the call",
-                 hint: str | None = None) -> BaseException:
-    """Fail unless ``func()`` raises ``exception``; returns the exception raised."""
+                 hint: str | None = None) -> None:
+    """Fail unless ``func()`` raises ``exception``.
+
+    Returns nothing on purpose, like every check: nbgrader reads a number left as the
+    last output of a grading cell as partial credit, so a check must never print or return.
+    """
+    __tracebackhide__ = True  # IPython shows the student's cell, not this helper
     try:
         func()
-    except exception as exc:  # the behaviour we want
-        return exc
+    except exception:  # the behaviour we want
+        return
     except Exception as exc:  # noqa: BLE001 - report the wrong kind of error
-        _fail(f"{name} raised the wrong kind of error.", exception.__name__,
-              f"{type(exc).__name__}: {exc}", hint)
-    _fail(f"{name} should raise an error but returned normally.", exception.__name__,
+        raise _failure(f"{name} raised the wrong kind of error.", exception.__name__,
+              f"{type(exc).__name__}: {exc}", hint) from None
+    raise _failure(f"{name} should raise an error but returned normally.", exception.__name__,
           "no error", hint)
     raise AssertionError("unreachable")  # pragma: no cover

@@ -1,0 +1,6 @@
+"""``python -m utils.datasets [--petimages] [--no-mnist]``: what ``make data`` runs."""
+
+from .cli import main
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())
