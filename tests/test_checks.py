@@ -93,6 +93,15 @@ def test_check_raises_wrong_or_missing_error():
     assert "ZeroDivisionError" in msg and "ValueError" in msg
 
 
+def test_check_raises_can_require_words_in_the_message():
+    def bad():
+        raise ValueError("shapes (3, 3) and (1, 3) differ")
+
+    checks.check_raises(bad, ValueError, contains=["(3, 3)", "(1, 3)"])
+    msg = _message(checks.check_raises, bad, ValueError, contains=["(5, 5)"])
+    assert "does not mention '(5, 5)'" in msg and "(1, 3)" in msg
+
+
 def test_long_arrays_are_truncated_in_messages():
     msg = _message(checks.check_close, np.ones(10_000), np.zeros(10_000))
     assert len(msg) < 1500

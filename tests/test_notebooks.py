@@ -116,3 +116,29 @@ def test_grading_round_trip(assignment, tmp_path):
         assert lost == wrong["loses"], f"{wrong['name']}: lost points in {lost}"
         for gid in lost:
             assert cells[gid].score == 0, f"{wrong['name']}: partial credit in {gid}"
+
+
+def _points(assignment: str) -> tuple[float, float]:
+    nb = nbformat.read(_notebook("solutions", assignment), as_version=4)
+    auto = manual = 0.0
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if meta.get("grade"):
+            if cell.cell_type == "code":
+                auto += meta.get("points", 0)
+            else:
+                manual += meta.get("points", 0)
+    return auto, manual
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_readme_course_map_states_the_real_points(assignment):
+    auto, manual = _points(assignment)
+    rows = [line for line in (ROOT / "README.md").read_text().splitlines()
+            if line.startswith("|") and f"`{assignment}`" in line]
+    assert len(rows) == 1, f"README's course map needs one row for {assignment}"
+    expected = f"{auto:g} auto + {manual:g} written" if manual else f"{auto:g} auto"
+    assert expected in rows[0], f"README says {rows[0]!r}; the notebook has {expected}"
+    header = nbformat.read(_notebook("solutions", assignment), as_version=4).cells[0].source
+    assert f"{auto:g} auto-graded" in header and f"{manual:g} for a written answer" in header, (
+        "the notebook's first cell should state its points")

@@ -16,6 +16,20 @@ WRONG_ANSWERS = {
             "replace": "x, y = cols - c, rows - c",
             "loses": {"test_make_bar"},
         },
+        {   # the centre of an even-sized image rounded to a pixel
+            "name": "integer centre",
+            "cell": "make_bar",
+            "find": "c = (size - 1) / 2",
+            "replace": "c = size // 2",
+            "loses": {"test_make_bar"},
+        },
+        {   # NumPy broadcasting hides the mismatch: (3, 3) * (1, 3) works
+            "name": "no shape check",
+            "cell": "simple_cell_response",
+            "find": "if image.shape != receptive_field.shape:",
+            "replace": "if False:",
+            "loses": {"test_simple_cell_response"},
+        },
         {   # |dot product| instead of max(0, dot product)
             "name": "absolute value instead of rectification",
             "cell": "simple_cell_response",
@@ -37,6 +51,13 @@ WRONG_ANSWERS = {
             "cell": "preferred_orientation",
             "find": "return float(angles[int(np.argmax(responses))] % 180)",
             "replace": "return float(np.argmax(responses))",
+            "loses": {"test_preferred_orientation"},
+        },
+        {   # 210 degrees reported as 210, not 30
+            "name": "orientation not wrapped to [0, 180)",
+            "cell": "preferred_orientation",
+            "find": " % 180)",
+            "replace": ")",
             "loses": {"test_preferred_orientation"},
         },
         {   # the last position is left out: range(H - h) instead of range(H - h + 1)

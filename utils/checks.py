@@ -11,6 +11,7 @@ nbgrader counts it as a failed test and shows the message in the feedback::
 from __future__ import annotations
 
 import numbers
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -139,8 +140,9 @@ def check_true(condition, message: str, *, hint: str | None = None) -> None:
 
 
 def check_raises(func, exception=Exception, *, name: str = "the call",
-                 hint: str | None = None) -> None:
-    """Fail unless ``func()`` raises ``exception``.
+                 contains: Sequence[str] = (), hint: str | None = None) -> None:
+    """Fail unless ``func()`` raises ``exception`` whose message contains every string in
+    ``contains`` (e.g. the shapes the message should name).
 
     Returns nothing on purpose, like every check: nbgrader reads a number left as the
     last output of a grading cell as partial credit, so a check must never print or return.
@@ -148,11 +150,16 @@ def check_raises(func, exception=Exception, *, name: str = "the call",
     __tracebackhide__ = True  # IPython shows the student's cell, not this helper
     try:
         func()
-    except exception:  # the behaviour we want
+    except exception as exc:  # the behaviour we want; now check what it says
+        missing = [text for text in contains if text not in str(exc)]
+        if missing:
+            raise _failure(f"{name} raised {type(exc).__name__} as it should, but its message "
+                           f"does not mention {', '.join(map(repr, missing))}.",
+                           f"a message containing {', '.join(map(repr, contains))}",
+                           str(exc), hint) from None
         return
     except Exception as exc:  # noqa: BLE001 - report the wrong kind of error
         raise _failure(f"{name} raised the wrong kind of error.", exception.__name__,
-              f"{type(exc).__name__}: {exc}", hint) from None
+                       f"{type(exc).__name__}: {exc}", hint) from None
     raise _failure(f"{name} should raise an error but returned normally.", exception.__name__,
-          "no error", hint)
-    raise AssertionError("unreachable")  # pragma: no cover
+                   "no error", hint)
