@@ -24,7 +24,7 @@ AS_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help lab update-notebooks test test-quick release data lint clean-workspace
+.PHONY: help lab update-notebooks test test-quick release data lint system-deps
 
 help:
 	@sed -n '2,13p' Makefile | sed 's/^# \{0,1\}//'
@@ -51,10 +51,20 @@ lab: $(VENV)/.installed-$(TF)
 update-notebooks: $(VENV)/.installed-$(TF)
 	@$(BIN)/python -m utils.workspace --update --workspace "$(WORKSPACE)"
 
+# The grading sandbox needs bubblewrap (Debian/Ubuntu package `bubblewrap`). As root
+# (CI, containers) or with password-less sudo it is installed here; otherwise we say how.
+system-deps:
+	@command -v bwrap >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then SUDO=; \
+	  elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null && command -v apt-get >/dev/null 2>&1; then SUDO="sudo -n"; \
+	  else echo "The grading sandbox needs bubblewrap: install it (e.g. sudo apt-get install bubblewrap) and rerun."; exit 1; fi; \
+	  echo "installing bubblewrap (the grading sandbox)"; \
+	  $$SUDO apt-get install -y -q bubblewrap >/dev/null 2>&1 || { $$SUDO apt-get update -q >/dev/null && $$SUDO apt-get install -y -q bubblewrap >/dev/null; }; }
+
 # CI calls exactly this (via .ci/run). Smoke profile, offline, timed part by part.
 test:
 	@t0=$$(date +%s); \
-	$(MAKE) --no-print-directory $(VENV)/.installed-$(TF)-dev || exit 1; \
+	$(MAKE) --no-print-directory system-deps $(VENV)/.installed-$(TF)-dev || exit 1; \
 	t1=$$(date +%s); \
 	COURSE_PROFILE=smoke COURSE_OFFLINE=1 $(BIN)/python -m pytest -m "not slow" -q $(PYTEST_ARGS); rc1=$$?; \
 	t2=$$(date +%s); \

@@ -1,0 +1,262 @@
+"""Run a student's Jupyter kernel inside bubblewrap, with resource limits.
+
+nbgrader executes submissions with the instructor's privileges, next to ``solutions/``,
+the hidden tests and the gradebook. Here the grader gives nbgrader a kernelspec whose
+command is this file: it applies the limits, then ``exec``s ``bwrap`` (Debian package
+``bubblewrap``), which starts ``ipykernel`` in fresh namespaces where
+
+* there is no network (``--unshare-all`` gives an empty network namespace);
+* the file system holds only the system (``/usr``, a few files of ``/etc``), the Python
+  installation, the kit's ``utils`` package and the data cache, all read-only; a tmpfs
+  ``/tmp``; and one private writable scratch folder mounted where the kernel starts, so
+  ``solutions/``, the gradebook, other submissions and the instructor's home do not exist;
+* every capability is dropped (``--cap-drop ALL``), so even as root the kernel cannot
+  remount a read-only bind or unmount a mask;
+* limits hold: CPU seconds and file size (rlimits); memory and number of processes
+  (cgroup v1 ``memory``/``pids`` groups nested under the grader's own, when the grader
+  may create them, else ``RLIMIT_AS`` and ``RLIMIT_NPROC``);
+* the kernel talks to the grader over IPC sockets in the folder that holds its
+  connection file, the only other path bound into the sandbox (``--KernelManager.transport=ipc``).
+
+Nothing here is imported by the kernel; the launcher runs as a plain script with the
+standard library only: ``python sandbox.py POLICY.json -f CONNECTION_FILE``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import uuid
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+KERNEL_NAME = "course-sandbox"
+CGROUP_ROOT = Path("/sys/fs/cgroup")
+_ETC_FILES = ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "fonts", "localtime", "passwd",
+              "group", "nsswitch.conf", "hosts", "mime.types")
+_TOP_DIRS = ("bin", "lib", "lib64", "lib32", "sbin")
+
+
+@dataclass
+class Policy:
+    """What a sandboxed kernel may see and use. Written as JSON by the grader."""
+
+    python: str                              # the interpreter that runs ipykernel
+    read_only: list[str] = field(default_factory=list)  # extra paths to bind read-only
+    scratch_root: str = "/tmp/course-sandbox"  # private writable folders are made here
+    env: dict[str, str] = field(default_factory=dict)
+    cpu_seconds: int = 900                   # per kernel (all its processes share a cgroup)
+    memory_mb: int = 4096                    # TensorFlow alone needs about 2 GB of address space
+    max_processes: int = 256                 # threads count too: TensorFlow starts dozens
+    max_file_mb: int = 256
+
+    def save(self, path: Path) -> Path:
+        """Write the policy as JSON (the launcher reads it back)."""
+        path.write_text(json.dumps(asdict(self), indent=1))
+        return path
+
+    @classmethod
+    def load(cls, path: str | Path) -> Policy:
+        """Read a policy written by :meth:`save`."""
+        return cls(**json.loads(Path(path).read_text()))
+
+
+def default_policy(scratch_root: Path, *, data_dir: str | None = None,
+                   env: dict[str, str] | None = None, **limits) -> Policy:
+    """The policy for grading with this interpreter: Python, the virtual environment and the
+    ``utils`` package readable, and the data cache (if any) readable too."""
+    import utils  # the grader's own copy: its folder is what the kernel imports
+
+    read_only = [sys.base_prefix, sys.prefix, str(Path(utils.__file__).resolve().parent)]
+    kernel_env = {"COURSE_OFFLINE": "1", "TF_CPP_MIN_LOG_LEVEL": "2"}
+    for key in ("COURSE_PROFILE", "COURSE_SEED"):
+        if key in os.environ:
+            kernel_env[key] = os.environ[key]
+    if data_dir:
+        read_only.append(str(Path(data_dir).resolve()))
+        kernel_env["COURSE_DATA_DIR"] = str(Path(data_dir).resolve())
+    kernel_env.update(env or {})
+    python = str(Path(sys.prefix) / "bin" / "python")
+    return Policy(python=python, read_only=read_only, scratch_root=str(scratch_root),
+                  env=kernel_env, **limits)
+
+
+class SandboxUnavailable(RuntimeError):
+    """bubblewrap is missing or cannot create namespaces on this machine."""
+
+
+def bwrap_path() -> str | None:
+    """The ``bwrap`` executable, or None."""
+    return shutil.which("bwrap")
+
+
+def check_available() -> str:
+    """Return the bwrap path after proving it can build a sandbox; else raise
+    :class:`SandboxUnavailable` with what to do."""
+    bwrap = bwrap_path()
+    if bwrap is None:
+        raise SandboxUnavailable(
+            "bubblewrap (`bwrap`) is not installed, so student code would run with your own "
+            "privileges, next to the solutions and the gradebook. Install it (Debian/Ubuntu: "
+            "`sudo apt-get install bubblewrap`; Fedora: `sudo dnf install bubblewrap`), or pass "
+            "--unsafe to grade without isolation on a machine you are willing to lose.")
+    probe = subprocess.run([bwrap, "--unshare-all", "--cap-drop", "ALL", "--ro-bind", "/", "/",
+                            "true"], capture_output=True, text=True)
+    if probe.returncode != 0:
+        raise SandboxUnavailable(
+            f"bubblewrap is installed but cannot create a sandbox here: {probe.stderr.strip()}. "
+            "Unprivileged user namespaces may be disabled (sysctl kernel.unprivileged_userns_clone"
+            "=1 or user.max_user_namespaces > 0), or run the grader as root; or pass --unsafe.")
+    return bwrap
+
+
+def write_kernelspec(dest: Path, policy_file: Path) -> str:
+    """Write ``dest/kernels/course-sandbox/kernel.json`` (put ``dest`` on JUPYTER_PATH)."""
+    spec_dir = dest / "kernels" / KERNEL_NAME
+    spec_dir.mkdir(parents=True, exist_ok=True)
+    spec = {
+        "argv": [sys.executable, str(Path(__file__).resolve()), str(policy_file),
+                 "-f", "{connection_file}"],
+        "display_name": "Python 3 (grading sandbox)",
+        "language": "python",
+        # SIGINT would reach bwrap, not the kernel: interrupt through the control channel.
+        "interrupt_mode": "message",
+    }
+    (spec_dir / "kernel.json").write_text(json.dumps(spec, indent=1))
+    return KERNEL_NAME
+
+
+# ---------------------------------------------------------------------------------- launcher
+
+def _system_binds() -> list[str]:
+    args = ["--ro-bind", "/usr", "/usr"]
+    for name in _TOP_DIRS:
+        top = Path("/") / name
+        if top.is_symlink():
+            args += ["--symlink", os.readlink(top), str(top)]
+        elif top.is_dir():
+            args += ["--ro-bind", str(top), str(top)]
+    for name in _ETC_FILES:
+        if (Path("/etc") / name).exists():
+            args += ["--ro-bind", f"/etc/{name}", f"/etc/{name}"]
+    return args
+
+
+def bwrap_argv(policy: Policy, connection_file: str, cwd: str, scratch: str,
+               bwrap: str = "bwrap") -> list[str]:
+    """The full bwrap command line that starts ipykernel for ``connection_file``."""
+    runtime = str(Path(connection_file).resolve().parent)
+    args = [bwrap, "--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL",
+            "--hostname", "sandbox", *_system_binds()]
+    for path in policy.read_only:
+        if Path(path).exists():
+            args += ["--ro-bind", path, path]
+    args += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp",
+             "--bind", scratch, cwd, "--chdir", cwd,
+             "--bind", runtime, runtime, "--clearenv"]
+    env = {"PATH": f"{Path(policy.python).parent}:/usr/bin:/bin", "HOME": "/tmp/home",
+           "LANG": "C.UTF-8", "MPLCONFIGDIR": "/tmp/matplotlib", "IPYTHONDIR": "/tmp/ipython",
+           "PYTHONDONTWRITEBYTECODE": "1",
+           **policy.env}
+    for key, value in env.items():
+        args += ["--setenv", key, value]
+    return args + ["--", policy.python, "-m", "ipykernel_launcher", "-f", connection_file]
+
+
+def _own_cgroup(controller: str) -> Path | None:
+    try:
+        for line in Path("/proc/self/cgroup").read_text().splitlines():
+            _, names, path = line.split(":", 2)
+            if controller in names.split(","):
+                return CGROUP_ROOT / controller / path.lstrip("/")
+    except OSError:
+        return None
+    return None
+
+
+def _join_cgroup(controller: str, name: str, limits: dict[str, int]) -> bool:
+    """Create a child cgroup of ours, set ``limits`` and move this process into it."""
+    parent = _own_cgroup(controller)
+    if parent is None or not parent.is_dir():
+        return False
+    group = parent / name
+    try:
+        group.mkdir(exist_ok=True)
+        for key, value in limits.items():
+            if (group / key).exists():
+                (group / key).write_text(str(value))
+        (group / "cgroup.procs").write_text(str(os.getpid()))
+    except OSError:
+        return False
+    return True
+
+
+def apply_limits(policy: Policy, name: str) -> list[str]:
+    """Limit this process (and so the kernel it becomes); returns what was applied."""
+    applied = []
+    cpu = policy.cpu_seconds
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))
+    size = policy.max_file_mb << 20
+    resource.setrlimit(resource.RLIMIT_FSIZE, (size, size))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    applied += [f"cpu {cpu}s", f"file size {policy.max_file_mb} MB"]
+    memory = policy.memory_mb << 20
+    if _join_cgroup("memory", name, {"memory.limit_in_bytes": memory,
+                                     "memory.memsw.limit_in_bytes": memory}):
+        applied.append(f"memory {policy.memory_mb} MB (cgroup)")
+    else:
+        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+        applied.append(f"address space {policy.memory_mb} MB (rlimit)")
+    if _join_cgroup("pids", name, {"pids.max": policy.max_processes}):
+        applied.append(f"{policy.max_processes} processes (cgroup)")
+    elif os.getuid() != 0:  # the kernel ignores RLIMIT_NPROC for root
+        n = policy.max_processes
+        resource.setrlimit(resource.RLIMIT_NPROC, (n, n))
+        applied.append(f"{n} processes (rlimit)")
+    return applied
+
+
+def remove_stale_cgroups(prefix: str = "course-kernel-") -> int:
+    """Remove this grader's empty leftover kernel cgroups; returns how many were removed."""
+    removed = 0
+    for controller in ("memory", "pids"):
+        parent = _own_cgroup(controller)
+        if parent is None or not parent.is_dir():
+            continue
+        for group in parent.glob(prefix + "*"):
+            try:
+                group.rmdir()  # fails while a process is still inside: that one is in use
+                removed += 1
+            except OSError:
+                pass
+    return removed
+
+
+def launch(policy_file: str, connection_file: str) -> None:
+    """Apply the limits and replace this process with the sandboxed kernel."""
+    policy = Policy.load(policy_file)
+    bwrap = bwrap_path()
+    if bwrap is None:
+        sys.exit("course-sandbox: bwrap is not installed; refusing to start an unconfined kernel")
+    name = f"course-kernel-{uuid.uuid4().hex[:12]}"
+    scratch = Path(policy.scratch_root) / name
+    scratch.mkdir(parents=True, mode=0o700)
+    apply_limits(policy, name)
+    argv = bwrap_argv(policy, connection_file, os.getcwd(), str(scratch), bwrap)
+    os.execv(bwrap, argv)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """``python sandbox.py POLICY.json -f CONNECTION_FILE`` (the kernelspec's command)."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if len(argv) != 3 or argv[1] != "-f":
+        sys.exit("usage: sandbox.py POLICY.json -f CONNECTION_FILE")
+    launch(argv[0], argv[2])
+
+
+if __name__ == "__main__":
+    main()
