@@ -7,12 +7,19 @@ everything produced while grading stays under ``autograde/`` and is git-ignored.
 """
 
 import os
+import sys
 from pathlib import Path
 
 c = get_config()  # noqa: F821 - provided by nbgrader when it loads this file
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
+sys.path.insert(0, str(ROOT))
+
+from nbconvert.preprocessors import ClearMetadataPreprocessor  # noqa: E402
+from nbgrader import preprocessors as pp  # noqa: E402
+
+from autograde.safe_execute import SafeExecute  # noqa: E402
 
 c.CourseDirectory.root = str(ROOT)
 c.CourseDirectory.source_directory = "solutions"
@@ -31,10 +38,16 @@ c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "*.kit
 c.Execute.timeout = int(os.environ.get("COURSE_CELL_TIMEOUT", "300"))
 c.Execute.interrupt_on_timeout = True
 
+# A kernel that dies mid-notebook (os._exit, a segfault, the sandbox's limits) fails the
+# cells from there on; the grades of the cells that ran are still saved.
+c.Autograde.autograde_preprocessors = [
+    SafeExecute, pp.IgnorePattern, ClearMetadataPreprocessor, pp.LimitOutput,
+    pp.SaveAutoGrades, pp.AssignLatePenalties, pp.CheckCellMetadata,
+]
+c.SafeExecute.timeout = c.Execute.timeout
+c.SafeExecute.interrupt_on_timeout = True
+
 # Stubs the student sees in place of the solution.
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 
-# Student notebooks are committed: keep them free of outputs and execution counts.
-c.GenerateAssignment.create_assignment = True
-c.ClearOutput.enabled = True

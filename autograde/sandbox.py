@@ -147,8 +147,9 @@ def _system_binds() -> list[str]:
 
 
 def bwrap_argv(policy: Policy, connection_file: str, cwd: str, scratch: str,
-               bwrap: str = "bwrap") -> list[str]:
-    """The full bwrap command line that starts ipykernel for ``connection_file``."""
+               bwrap: str = "bwrap", kernel_args: list[str] | None = None) -> list[str]:
+    """The full bwrap command line that starts ipykernel for ``connection_file``
+    (``kernel_args``: extra ipykernel options, e.g. nbgrader's in-memory history)."""
     runtime = str(Path(connection_file).resolve().parent)
     args = [bwrap, "--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL",
             "--hostname", "sandbox", *_system_binds()]
@@ -164,7 +165,8 @@ def bwrap_argv(policy: Policy, connection_file: str, cwd: str, scratch: str,
            **policy.env}
     for key, value in env.items():
         args += ["--setenv", key, value]
-    return args + ["--", policy.python, "-m", "ipykernel_launcher", "-f", connection_file]
+    return args + ["--", policy.python, "-m", "ipykernel_launcher", "-f", connection_file,
+                   *(kernel_args or [])]
 
 
 def _own_cgroup(controller: str) -> Path | None:
@@ -236,7 +238,7 @@ def remove_stale_cgroups(prefix: str = "course-kernel-") -> int:
     return removed
 
 
-def launch(policy_file: str, connection_file: str) -> None:
+def launch(policy_file: str, connection_file: str, kernel_args: list[str] | None = None) -> None:
     """Apply the limits and replace this process with the sandboxed kernel."""
     policy = Policy.load(policy_file)
     bwrap = bwrap_path()
@@ -246,16 +248,17 @@ def launch(policy_file: str, connection_file: str) -> None:
     scratch = Path(policy.scratch_root) / name
     scratch.mkdir(parents=True, mode=0o700)
     apply_limits(policy, name)
-    argv = bwrap_argv(policy, connection_file, os.getcwd(), str(scratch), bwrap)
+    argv = bwrap_argv(policy, connection_file, os.getcwd(), str(scratch), bwrap, kernel_args)
     os.execv(bwrap, argv)
 
 
 def main(argv: list[str] | None = None) -> None:
-    """``python sandbox.py POLICY.json -f CONNECTION_FILE`` (the kernelspec's command)."""
+    """``python sandbox.py POLICY.json -f CONNECTION_FILE [KERNEL ARGS...]`` (the
+    kernelspec's command; jupyter_client appends extra kernel arguments)."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    if len(argv) != 3 or argv[1] != "-f":
-        sys.exit("usage: sandbox.py POLICY.json -f CONNECTION_FILE")
-    launch(argv[0], argv[2])
+    if len(argv) < 3 or argv[1] != "-f":
+        sys.exit("usage: sandbox.py POLICY.json -f CONNECTION_FILE [KERNEL ARGS...]")
+    launch(argv[0], argv[2], argv[3:])
 
 
 if __name__ == "__main__":

@@ -1,0 +1,213 @@
+"""Put a damaged submission back into a gradable shape before nbgrader sees it.
+
+What breaks nbgrader batches in real classes is rarely malice: a student deletes or
+edits a grading cell, changes a cell's type, pastes a cell so that a ``grade_id``
+appears twice, or uploads a truncated file or another assignment's notebook. nbgrader
+then stops on that notebook (or grades it wrongly). :func:`repair` compares the
+submission with the released notebook (the reference: what the student was given) and
+
+* restores every locked cell (tests, instructions) that is missing, retyped or edited,
+  from the reference, at its place;
+* restores the nbgrader metadata (``grade_id``, points, flags) of every answer cell while
+  keeping the student's answer;
+* drops extra copies of a ``grade_id`` (a pasted test cell) and strips nbgrader metadata
+  from cells the reference does not know, keeping their code;
+* restores the kernelspec;
+* replaces an unreadable notebook, or one from another assignment, with the unanswered
+  reference (so the student is graded, at zero, instead of stopping the batch).
+
+Every change is described in one sentence, in the student's terms, for their feedback.
+The submitted file itself is never modified: repair works on a copy.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+NOTE_CELL_TAG = "course-grader-notes"
+# The nbgrader settings that decide how a cell is graded (nbgrader also stores a checksum
+# and the cell type, which change legitimately between the source and the release).
+GRADING_KEYS = ("grade", "grade_id", "locked", "points", "solution", "task")
+
+
+@dataclass
+class Repaired:
+    """A notebook ready for nbgrader, and what had to be done to it."""
+
+    notebook: nbformat.NotebookNode
+    notes: list[str] = field(default_factory=list)
+    replaced: bool = False  # True: nothing of the student's work could be used
+
+
+def _grade_id(cell) -> str | None:
+    return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+
+
+def _settings(cell) -> dict:
+    meta = cell.get("metadata", {}).get("nbgrader", {})
+    return {k: meta.get(k) for k in GRADING_KEYS}
+
+
+def _is_answer(cell) -> bool:
+    meta = cell.get("metadata", {}).get("nbgrader", {})
+    return bool(meta.get("solution")) and not meta.get("locked")
+
+
+def _describe(cell) -> str:
+    meta = cell["metadata"]["nbgrader"]
+    if meta.get("grade") and cell["cell_type"] == "code" and not meta.get("solution"):
+        return f"the grading cell '{meta['grade_id']}'"
+    if meta.get("solution"):
+        return f"the answer cell '{meta['grade_id']}'"
+    return f"the instructions cell '{meta['grade_id']}'"
+
+
+def read_submission(path: Path) -> tuple[nbformat.NotebookNode | None, str | None]:
+    """Read a submitted file; return (notebook, None) or (None, why it is unreadable)."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None, f"no notebook named {path.name} was found in your submission"
+    except OSError as exc:
+        return None, f"your notebook could not be read ({exc.strerror})"
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        return None, f"{path.name} is not a text file, so it is not a Jupyter notebook"
+    except json.JSONDecodeError as exc:
+        where = "it ends in the middle" if exc.pos >= len(raw.rstrip()) - 1 else f"line {exc.lineno}"
+        return None, (f"{path.name} is not valid notebook JSON ({where}: {exc.msg}); it may have "
+                      "been cut off while uploading")
+    if not isinstance(data, dict) or "cells" not in data:
+        return None, f"{path.name} is JSON but not a Jupyter notebook (it has no cells)"
+    try:
+        # reads() also joins multi-line sources and upgrades old notebook versions
+        nb = nbformat.reads(json.dumps(data), as_version=4, capture_validation_error={})
+        for cell in nb.cells:
+            cell.setdefault("metadata", {})
+            cell.setdefault("source", "")
+        return nb, None
+    except Exception as exc:  # noqa: BLE001 - any malformed structure ends the same way
+        return None, f"{path.name} is not a well-formed notebook ({exc})"
+
+
+def repair(submission: nbformat.NotebookNode | None, reference: nbformat.NotebookNode,
+           problem: str | None = None) -> Repaired:
+    """Return a gradable copy of ``submission`` (see the module docstring)."""
+    ref_cells = [c for c in reference.cells if _grade_id(c)]
+    ref_ids = {_grade_id(c): c for c in ref_cells}
+    if submission is None:
+        return _blank(reference, f"{problem or 'your notebook could not be read'}; nothing "
+                                 "could be graded, so every exercise scores 0")
+    seen_ids = {_grade_id(c) for c in submission.cells} & set(ref_ids)
+    if ref_ids and not seen_ids:
+        return _blank(reference, "this notebook does not contain any of this assignment's "
+                                 "exercises (is it another assignment's notebook?), so every "
+                                 "exercise scores 0")
+
+    notes: list[str] = []
+    out: list = []
+    used: set[str] = set()
+    for cell in submission.cells:
+        gid = _grade_id(cell)
+        if gid is None:
+            out.append(cell)
+            continue
+        if gid not in ref_ids:
+            cell = copy.deepcopy(cell)
+            del cell["metadata"]["nbgrader"]
+            notes.append(f"A cell carried an unknown grading id '{gid}'; it was run as an "
+                         "ordinary cell and not graded.")
+            out.append(cell)
+            continue
+        ref = ref_ids[gid]
+        if gid in used:
+            if _is_answer(ref) and cell["cell_type"] == "code":
+                cell = copy.deepcopy(cell)
+                del cell["metadata"]["nbgrader"]
+                out.append(cell)
+                notes.append(f"A copy of {_describe(ref)} was run as an ordinary cell; only the "
+                             "first copy is graded.")
+            else:
+                notes.append(f"A second copy of {_describe(ref)} was removed.")
+            continue
+        used.add(gid)
+        out.append(_restore(cell, ref, notes))
+
+    # Put back what was deleted, right after the reference cell that precedes it.
+    for index, ref in enumerate(reference.cells):
+        gid = _grade_id(ref)
+        if gid is None or gid in used:
+            continue
+        previous = [_grade_id(c) for c in reference.cells[:index] if _grade_id(c)]
+        position = 0
+        for prev in reversed(previous):
+            hits = [i for i, c in enumerate(out) if _grade_id(c) == prev]
+            if hits:
+                position = hits[0] + 1
+                break
+        restored = copy.deepcopy(ref)
+        out.insert(position, restored)
+        used.add(gid)
+        if _is_answer(ref):
+            notes.append(f"{_describe(ref).capitalize()} was missing; the empty answer was put "
+                         "back, so that exercise scores 0.")
+        else:
+            notes.append(f"{_describe(ref).capitalize()} was missing and was restored from the "
+                         "assignment.")
+
+    fixed = copy.deepcopy(submission)
+    fixed.cells = out
+    ref_spec = reference.metadata.get("kernelspec")
+    if ref_spec and fixed.metadata.get("kernelspec", {}).get("name") != ref_spec.get("name"):
+        notes.append(f"The notebook's kernel was '{fixed.metadata.get('kernelspec', {}).get('name')}'"
+                     f"; it was graded with '{ref_spec.get('name')}' as assigned.")
+        fixed.metadata["kernelspec"] = copy.deepcopy(ref_spec)
+    return Repaired(fixed, notes)
+
+
+def _restore(cell, ref, notes: list[str]):
+    """The cell to grade for ``ref``'s grade_id, given what the student submitted."""
+    ref_meta = ref["metadata"]["nbgrader"]
+    if cell["cell_type"] != ref["cell_type"]:
+        notes.append(f"{_describe(ref).capitalize()} had been changed from {ref['cell_type']} to "
+                     f"{cell['cell_type']}; " + ("your text was kept as code and graded."
+                                                 if _is_answer(ref) else "it was restored."))
+        if not _is_answer(ref):
+            return copy.deepcopy(ref)
+        fixed = copy.deepcopy(ref)
+        fixed["source"] = cell.get("source", "")
+        return fixed
+    if not _is_answer(ref):
+        if cell.get("source", "") != ref["source"] or _settings(cell) != _settings(ref):
+            notes.append(f"{_describe(ref).capitalize()} had been edited; it was restored before "
+                         "grading.")
+        return copy.deepcopy(ref)
+    fixed = copy.deepcopy(cell)
+    changed = [k for k in GRADING_KEYS if _settings(cell)[k] != _settings(ref)[k]]
+    if changed:
+        notes.append(f"The grading settings of {_describe(ref)} ({', '.join(changed)}) had "
+                     "been changed; they were restored.")
+    fixed["metadata"]["nbgrader"] = copy.deepcopy(ref_meta)
+    return fixed
+
+
+def _blank(reference, note: str) -> Repaired:
+    blank = copy.deepcopy(reference)
+    return Repaired(blank, [note[0].upper() + note[1:] + "."], replaced=True)
+
+
+def add_notes_cell(nb: nbformat.NotebookNode, notes: list[str]) -> None:
+    """Put the grader's notes in a markdown cell at the top (shown in the feedback)."""
+    nb.cells = [c for c in nb.cells if NOTE_CELL_TAG not in c.get("metadata", {}).get("tags", [])]
+    if not notes:
+        return
+    text = "**Notes from the grader**\n\n" + "\n".join(f"* {n}" for n in notes)
+    cell = nbformat.v4.new_markdown_cell(text)
+    cell.metadata["tags"] = [NOTE_CELL_TAG]
+    nb.cells.insert(0, cell)
