@@ -66,6 +66,7 @@ class Outcome:
     notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
     submission_sha256: str | None = None
+    log_tail: str = ""               # the end of nbgrader's log, for the instructor only
 
 
 def _sha256(path: Path) -> str | None:
@@ -153,17 +154,30 @@ def _run_nbgrader(cmd: list[str], env: dict, timeout: int) -> tuple[int | None, 
         return code, log.read()
 
 
-def _explain_log(log: str) -> list[str]:
-    """Student-facing sentences for what nbgrader reported while grading."""
+def _notes_from_outputs(nb: nbformat.NotebookNode) -> list[str]:
+    """Student-facing sentences for what went wrong while their notebook ran."""
+    from .safe_execute import KERNEL_DIED
+
     notes = []
-    if "CellTimeoutError" in log or "Timeout waiting for execute reply" in log:
-        notes.append("A cell ran longer than the time limit per cell and was stopped; the "
-                     "tests that depend on it score 0.")
-    if "DeadKernelError" in log or "Kernel died" in log or "kernel died" in log:
-        notes.append("Your notebook's Python process ended abruptly (for example sys.exit(), "
-                     "os._exit(), a crash, or running out of memory or CPU time); the cells "
-                     "after that point could not run and score 0.")
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            if output.get("output_type") != "error":
+                continue
+            where = _where(nb, cell)
+            if output.get("ename") == "CellTimeoutError":
+                notes.append(f"The cell {where} ran longer than the time limit per cell and "
+                             "was stopped; the tests that depend on it score 0.")
+            elif output.get("ename") == KERNEL_DIED and "not run" not in output.get("evalue", ""):
+                notes.append(f"While running the cell {where}, {output.get('evalue')}. The cells "
+                             "after it could not run and score 0.")
     return notes
+
+
+def _where(nb: nbformat.NotebookNode, cell) -> str:
+    grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+    if grade_id:
+        return f"'{grade_id}'"
+    return f"number {nb.cells.index(cell) + 1}"
 
 
 def _cap_outputs(nb: nbformat.NotebookNode) -> bool:
@@ -189,6 +203,7 @@ def _finish(root: Path, student: str, assignment: str, notebook_name: str,
     target = folder / notebook_name
     if target.exists():
         nb = nbformat.read(target, as_version=4)
+        outcome.notes += _notes_from_outputs(nb)
         if _cap_outputs(nb):
             outcome.notes.append(f"Some output was longer than {MAX_OUTPUT_CHARS:,} characters "
                                  "and was shortened.")
@@ -208,11 +223,12 @@ def grade_one(assignment: str, student: str, settings: Settings, kernel: str | N
         return Outcome(student, "skipped", seconds=0.0, submission_sha256=digest)
     outcome = Outcome(student, "replaced" if fixed.replaced else "graded", list(fixed.notes),
                       submission_sha256=digest)
-    with tempfile.TemporaryDirectory(prefix=f"kit-run-{student[:20]}-") as runtime:
+    with tempfile.TemporaryDirectory(prefix=f"{student[:20]}-", dir=env["COURSE_RUNTIME_ROOT"]
+                                     ) as runtime:
         run_env = dict(env, JUPYTER_RUNTIME_DIR=runtime)
         cmd = _nbgrader_command(assignment, student, settings, kernel, runtime)
         code, log = _run_nbgrader(cmd, run_env, settings.notebook_timeout)
-    outcome.notes += _explain_log(log)
+    outcome.log_tail = log[-4000:]
     if code is None:
         outcome.status = "failed"
         outcome.notes.append(f"Grading your notebook took longer than "
@@ -230,6 +246,8 @@ def grade_one(assignment: str, student: str, settings: Settings, kernel: str | N
 
 def _kernel_setup(settings: Settings, workdir: Path) -> tuple[str | None, dict[str, str]]:
     env = nbgrader_env()
+    env["COURSE_RUNTIME_ROOT"] = str(workdir / "runtime")
+    (workdir / "runtime").mkdir()
     if settings.unsafe:
         print("WARNING: grading WITHOUT a sandbox (--unsafe): student code runs with your "
               "privileges and can read the solutions and change the gradebook.", file=sys.stderr)
@@ -237,7 +255,7 @@ def _kernel_setup(settings: Settings, workdir: Path) -> tuple[str | None, dict[s
     sandbox.check_available()
     sandbox.remove_stale_cgroups()
     policy = sandbox.default_policy(
-        workdir / "scratch", data_dir=os.environ.get("COURSE_DATA_DIR"),
+        workdir / "scratch", workdir / "runtime", data_dir=os.environ.get("COURSE_DATA_DIR"),
         memory_mb=settings.memory_mb, cpu_seconds=settings.cpu_seconds,
         max_processes=settings.max_processes)
     kernel = sandbox.write_kernelspec(workdir / "jupyter", policy.save(workdir / "policy.json"))

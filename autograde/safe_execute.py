@@ -24,7 +24,8 @@ def _error(message: str) -> NotebookNode:
 
 
 class SafeExecute(Execute):
-    """Execute, but a dead kernel fails the current and the remaining cells only."""
+    """Execute, but a dead or unresponsive kernel fails the current and the remaining
+    cells only."""
 
     _dead: bool = False
 
@@ -47,6 +48,18 @@ class SafeExecute(Execute):
             cell.outputs.append(_error(
                 "the notebook's Python process ended while running this cell (sys.exit(), "
                 "os._exit(), a crash, or the memory or CPU-time limit)"))
+            return cell
+        except Exception as exc:  # noqa: BLE001 - e.g. no reply even after an interrupt
+            # The kernel is alive but no longer answers (a fork bomb's children talking on
+            # its sockets, signals blocked in C code): stop it and fail the rest.
+            self._dead = True
+            cell.outputs.append(_error(
+                f"the notebook's Python process stopped answering ({type(exc).__name__}); it "
+                "was stopped"))
+            try:
+                await self.km._async_shutdown_kernel(now=True)
+            except Exception:  # noqa: BLE001 - it may be gone already
+                pass
             return cell
 
     execute_cell = run_sync(async_execute_cell)

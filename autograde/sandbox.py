@@ -15,8 +15,9 @@ command is this file: it applies the limits, then ``exec``s ``bwrap`` (Debian pa
 * limits hold: CPU seconds and file size (rlimits); memory and number of processes
   (cgroup v1 ``memory``/``pids`` groups nested under the grader's own, when the grader
   may create them, else ``RLIMIT_AS`` and ``RLIMIT_NPROC``);
-* the kernel talks to the grader over IPC sockets in the folder that holds its
-  connection file, the only other path bound into the sandbox (``--KernelManager.transport=ipc``).
+* the kernel talks to the grader over IPC sockets (``--KernelManager.transport=ipc``) in a
+  folder of its own inside the policy's ``runtime_root``, the only other path bound into
+  the sandbox; the launcher refuses any other transport or socket folder.
 
 Nothing here is imported by the kernel; the launcher runs as a plain script with the
 standard library only: ``python sandbox.py POLICY.json -f CONNECTION_FILE``.
@@ -48,6 +49,7 @@ class Policy:
     python: str                              # the interpreter that runs ipykernel
     read_only: list[str] = field(default_factory=list)  # extra paths to bind read-only
     scratch_root: str = "/tmp/course-sandbox"  # private writable folders are made here
+    runtime_root: str = ""                   # IPC socket folders must lie inside this one
     env: dict[str, str] = field(default_factory=dict)
     cpu_seconds: int = 900                   # per kernel (all its processes share a cgroup)
     memory_mb: int = 4096                    # TensorFlow alone needs about 2 GB of address space
@@ -65,7 +67,7 @@ class Policy:
         return cls(**json.loads(Path(path).read_text()))
 
 
-def default_policy(scratch_root: Path, *, data_dir: str | None = None,
+def default_policy(scratch_root: Path, runtime_root: Path, *, data_dir: str | None = None,
                    env: dict[str, str] | None = None, **limits) -> Policy:
     """The policy for grading with this interpreter: Python, the virtual environment and the
     ``utils`` package readable, and the data cache (if any) readable too."""
@@ -82,7 +84,7 @@ def default_policy(scratch_root: Path, *, data_dir: str | None = None,
     kernel_env.update(env or {})
     python = str(Path(sys.prefix) / "bin" / "python")
     return Policy(python=python, read_only=read_only, scratch_root=str(scratch_root),
-                  env=kernel_env, **limits)
+                  runtime_root=str(runtime_root), env=kernel_env, **limits)
 
 
 class SandboxUnavailable(RuntimeError):
@@ -146,11 +148,26 @@ def _system_binds() -> list[str]:
     return args
 
 
+def socket_folder(policy: Policy, connection_file: str) -> Path:
+    """The folder of the kernel's IPC sockets, checked to be a private one under
+    ``policy.runtime_root`` (binding, say, ``/tmp`` would undo the sandbox)."""
+    info = json.loads(Path(connection_file).read_text())
+    if info.get("transport") != "ipc":
+        raise SystemExit("course-sandbox: the kernel must use the ipc transport "
+                         "(--KernelManager.transport=ipc); refusing to start")
+    folder = Path(info["ip"]).resolve().parent
+    root = Path(policy.runtime_root).resolve() if policy.runtime_root else None
+    if root is None or root not in folder.parents:
+        raise SystemExit(f"course-sandbox: IPC sockets in {folder} are outside the runtime root "
+                         f"{root}; refusing to bind that folder into the sandbox")
+    return folder
+
+
 def bwrap_argv(policy: Policy, connection_file: str, cwd: str, scratch: str,
                bwrap: str = "bwrap", kernel_args: list[str] | None = None) -> list[str]:
-    """The full bwrap command line that starts ipykernel for ``connection_file``
-    (``kernel_args``: extra ipykernel options, e.g. nbgrader's in-memory history)."""
-    runtime = str(Path(connection_file).resolve().parent)
+    """The full bwrap command line that starts ipykernel for ``connection_file`` (which must
+    lie in the socket folder; ``kernel_args``: extra ipykernel options)."""
+    runtime = str(socket_folder(policy, connection_file))
     args = [bwrap, "--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL",
             "--hostname", "sandbox", *_system_binds()]
     for path in policy.read_only:
@@ -245,10 +262,16 @@ def launch(policy_file: str, connection_file: str, kernel_args: list[str] | None
     if bwrap is None:
         sys.exit("course-sandbox: bwrap is not installed; refusing to start an unconfined kernel")
     name = f"course-kernel-{uuid.uuid4().hex[:12]}"
+    # The kernel reads its connection file from the socket folder: the folder the client
+    # chose for it (often /tmp) is never bound.
+    private = socket_folder(policy, connection_file) / f"{name}.json"
+    shutil.copy(connection_file, private)
     scratch = Path(policy.scratch_root) / name
     scratch.mkdir(parents=True, mode=0o700)
     apply_limits(policy, name)
-    argv = bwrap_argv(policy, connection_file, os.getcwd(), str(scratch), bwrap, kernel_args)
+    argv = bwrap_argv(policy, str(private), os.getcwd(), str(scratch), bwrap, kernel_args)
+    if os.environ.get("COURSE_SANDBOX_DEBUG"):
+        Path(os.environ["COURSE_SANDBOX_DEBUG"]).write_text(json.dumps(argv))
     os.execv(bwrap, argv)
 
 

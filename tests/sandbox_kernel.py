@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import queue
+import tempfile
 import time
 from pathlib import Path
 
@@ -20,18 +21,23 @@ class KernelDied(RuntimeError):
 @contextlib.contextmanager
 def sandboxed_kernel(tmp_path: Path, **limits):
     """Yield ``run(code) -> (stdout, error or None)`` for a fresh sandboxed kernel."""
-    policy = sandbox.default_policy(tmp_path / "scratch", **limits)
+    runtime = tmp_path / "runtime"
+    runtime.mkdir()
+    policy = sandbox.default_policy(tmp_path / "scratch", runtime, **limits)
     policy_file = policy.save(tmp_path / "policy.json")
     spec_root = tmp_path / "jupyter"
     name = sandbox.write_kernelspec(spec_root, policy_file)
-    runtime = tmp_path / "runtime"
-    runtime.mkdir()
     cwd = tmp_path / "submission"
     cwd.mkdir()
     old = os.environ.get("JUPYTER_PATH")
     os.environ["JUPYTER_PATH"] = str(spec_root)
-    km = KernelManager(kernel_name=name, transport="ipc")
-    km.connection_file = str(runtime / "kernel.json")
+    # Like nbclient: the connection file in a shared temporary folder, the sockets in ours.
+    sockets = runtime / "kernel-1"
+    sockets.mkdir()
+    km = KernelManager(kernel_name=name, transport="ipc", ip=str(sockets / "kernel-ipc"))
+    shared = Path(tempfile.mkdtemp())
+    (shared / "secret.txt").write_text("another kernel's connection key")
+    km.connection_file = str(shared / "kernel.json")
     try:
         km.start_kernel(cwd=str(cwd))
         kc = km.client()
@@ -61,6 +67,7 @@ def sandboxed_kernel(tmp_path: Path, **limits):
             raise TimeoutError(f"no answer within {timeout} s")
 
         run.manager = km
+        run.shared_folder = shared
         yield run
         kc.stop_channels()
     finally:

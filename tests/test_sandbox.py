@@ -45,6 +45,23 @@ def test_solutions_gradebook_and_home_are_invisible(kernel, tmp_path):
     assert lines[3] == "[]", "the kernel should start in an empty private scratch folder"
 
 
+def test_the_connection_files_folder_is_not_visible(kernel):
+    # nbclient puts connection files in a shared temporary folder (often /tmp itself).
+    out, err = kernel(f"import os\nprint(os.path.exists({str(kernel.shared_folder)!r}))")
+    assert (err, out.strip()) == (None, "False")
+
+
+def test_socket_folder_outside_the_runtime_root_is_refused(tmp_path):
+    policy = sandbox.default_policy(tmp_path / "s", tmp_path / "runtime")
+    connection = tmp_path / "kernel.json"
+    connection.write_text('{"transport": "ipc", "ip": "/tmp/kernel-ipc"}')
+    with pytest.raises(SystemExit, match="outside the runtime root"):
+        sandbox.socket_folder(policy, str(connection))
+    connection.write_text('{"transport": "tcp", "ip": "127.0.0.1"}')
+    with pytest.raises(SystemExit, match="ipc transport"):
+        sandbox.socket_folder(policy, str(connection))
+
+
 def test_utils_and_numpy_import_and_scratch_is_writable(kernel):
     out, err = kernel("import numpy, utils.checks\nopen('notes.txt', 'w').write('ok')\n"
                       "print(open('notes.txt').read())")
@@ -135,7 +152,7 @@ def test_missing_bwrap_is_explained(monkeypatch):
 
 
 def test_kernelspec_uses_message_interrupts(tmp_path):
-    policy = sandbox.default_policy(tmp_path / "s")
+    policy = sandbox.default_policy(tmp_path / "s", tmp_path / "r")
     import json
 
     sandbox.write_kernelspec(tmp_path, policy.save(tmp_path / "p.json"))

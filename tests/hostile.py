@@ -1,0 +1,158 @@
+"""Broken and hostile submissions of 01-visual-cortex, each a real notebook file.
+
+Every kind starts from an honest, fully solved student notebook (the released notebook
+with the solutions' answers typed in) and does one thing a careless or hostile student
+might do. ``KINDS`` lists, for each, the auto-graded score it must receive (out of 11)
+and a phrase its feedback must contain. Snippets go at the top of the *last* answer cell
+(``complex_cell_response``), so everything before it is honestly earned (9 points) and
+the damage shows in that exercise only, unless the kind says otherwise.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+ASSIGNMENT = "01-visual-cortex"
+FULL = 11  # auto-graded points of the notebook
+LAST = "complex_cell_response"
+
+
+@dataclass
+class Kind:
+    """One way a submission can go wrong: how to build it and what it must score."""
+
+    name: str
+    score: float
+    note: str | None  # a phrase the student's feedback must contain (None: no note needed)
+
+
+def _cells(nb, grade_id):
+    return [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id]
+
+
+def solved(release: Path, solutions: Path) -> nbformat.NotebookNode:
+    """The released notebook with every answer filled in from the solutions."""
+    nb = nbformat.read(release, as_version=4)
+    answers = {c.metadata["nbgrader"]["grade_id"]: _typed(c.source)
+               for c in nbformat.read(solutions, as_version=4).cells
+               if c.metadata.get("nbgrader", {}).get("solution")}
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if meta.get("solution") and meta.get("grade_id") in answers:
+            cell.source = answers[meta["grade_id"]]
+    return nb
+
+
+def _typed(source: str) -> str:
+    """A solution as a student would have typed it: without nbgrader's markers."""
+    return "\n".join(line for line in source.splitlines()
+                     if line.strip() not in ("### BEGIN SOLUTION", "### END SOLUTION"))
+
+
+def _prepend(nb, code: str, grade_id: str = LAST):
+    nb = copy.deepcopy(nb)
+    cell = _cells(nb, grade_id)[0]
+    cell.source = code.strip() + "\n\n" + cell.source
+    return nb
+
+
+def build(kind: str, honest: nbformat.NotebookNode, *, paths: dict[str, str],
+          port: int) -> str | bytes | nbformat.NotebookNode | None:
+    """The submission for ``kind``: a notebook, raw text/bytes, or None (no file at all)."""
+    nb = copy.deepcopy(honest)
+    if kind == "honest":
+        return nb
+    if kind == "infinite loop":
+        return _prepend(nb, "while True:\n    pass")
+    if kind == "memory bomb":
+        return _prepend(nb, "hog = [bytearray(64 * 2**20) for _ in range(10_000)]  # 640 GB")
+    if kind == "fork bomb":
+        return _prepend(nb, "import os\nwhile True:\n    os.fork()")
+    if kind == "sys.exit()":
+        return _prepend(nb, "import sys\nsys.exit(0)")
+    if kind == "os._exit()":
+        return _prepend(nb, "import os\nos._exit(0)")
+    if kind == "segfault":
+        return _prepend(nb, "import ctypes\nctypes.string_at(0)")
+    if kind == "deleted grading cell":
+        nb.cells = [c for c in nb.cells if c not in _cells(nb, "test_make_bar")]
+        return nb
+    if kind == "edited grading cell":
+        _cells(nb, "test_make_bar")[0].source = "pass  # all good"
+        return nb
+    if kind == "changed points":
+        _cells(nb, "test_make_bar")[0].metadata["nbgrader"]["points"] = 100
+        return nb
+    if kind == "changed grade_id":
+        _cells(nb, "test_make_bar")[0].metadata["nbgrader"]["grade_id"] = "my_free_points"
+        return nb
+    if kind == "changed cell type":
+        cell = _cells(nb, "test_make_bar")[0]
+        cell.cell_type = "markdown"
+        cell.pop("outputs", None)
+        cell.pop("execution_count", None)
+        return nb
+    if kind == "duplicated grading cell":
+        index = nb.cells.index(_cells(nb, "test_preferred_orientation")[0])
+        nb.cells.insert(index + 1, copy.deepcopy(nb.cells[index]))
+        return nb
+    if kind == "reads the solutions":
+        return _prepend(nb, f"answers = open({paths['solutions']!r}).read()\nprint(answers[:50])")
+    if kind == "writes the gradebook":
+        return _prepend(nb, f"open({paths['gradebook']!r}, 'wb').write(b'all A')")
+    if kind == "writes another submission":
+        return _prepend(nb, f"open({paths['other']!r}, 'w').write('{{}}')")
+    if kind == "opens a connection":
+        return _prepend(nb, f"import socket\nsocket.create_connection(('127.0.0.1', {port}), 3)")
+    if kind == "100 MB print":
+        return _prepend(nb, "print('x' * 100_000_000)")
+    if kind == "invalid JSON":
+        return "{ this is not json"
+    if kind == "truncated file":
+        return json.dumps(nbformat.v4.new_notebook(cells=honest.cells))[:5000]
+    if kind == "missing notebook":
+        return None
+    if kind == "wrong kernel":
+        nb.metadata["kernelspec"] = {"name": "evil", "display_name": "Evil", "language": "python"}
+        return nb
+    if kind == "another assignment":
+        other = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")])
+        other.cells[0].metadata["nbgrader"] = {"grade_id": "conv2d_valid", "solution": True,
+                                               "grade": False, "locked": False,
+                                               "schema_version": 3, "task": False}
+        return other
+    raise KeyError(kind)
+
+
+KINDS = [
+    Kind("honest", FULL, None),
+    Kind("infinite loop", FULL - 2, "'complex_cell_response' ran longer than the time limit"),
+    Kind("memory bomb", FULL - 2, None),
+    Kind("fork bomb", FULL - 2, None),
+    Kind("sys.exit()", FULL - 2, None),
+    Kind("os._exit()", FULL - 2, "the notebook's Python process ended"),
+    Kind("segfault", FULL - 2, "the notebook's Python process ended"),
+    Kind("deleted grading cell", FULL, "was missing and was restored"),
+    Kind("edited grading cell", FULL, "had been edited"),
+    Kind("changed points", FULL, "had been edited"),
+    Kind("changed grade_id", FULL, "unknown grading id"),
+    Kind("changed cell type", FULL, "changed from code to markdown"),
+    Kind("duplicated grading cell", FULL, "second copy"),
+    Kind("reads the solutions", FULL - 2, None),
+    # The path does not exist in the sandbox; the write lands in its private /tmp and is
+    # thrown away, so the code after it runs and earns its points.
+    Kind("writes the gradebook", FULL, None),
+    Kind("writes another submission", FULL - 2, None),
+    Kind("opens a connection", FULL - 2, None),
+    Kind("100 MB print", FULL, "shortened"),
+    Kind("invalid JSON", 0, "not valid notebook JSON"),
+    Kind("truncated file", 0, "cut off while uploading"),
+    Kind("missing notebook", 0, "No notebook named"),
+    Kind("wrong kernel", FULL, "kernel was 'evil'"),
+    Kind("another assignment", 0, "another assignment"),
+]

@@ -1,0 +1,156 @@
+"""Grading a class with broken and hostile submissions (tests/hostile.py).
+
+One batch, graded in parallel through the sandbox: every student gets exactly what they
+earned and a line in their feedback saying what happened; the solutions, the other
+submissions and the gradebook are untouched by student code; an interrupted or repeated
+run skips what is already graded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+import socket
+import sqlite3
+import threading
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from autograde import grading, release, repair
+from tests import hostile
+
+ROOT = Path(__file__).resolve().parents[1]
+A = hostile.ASSIGNMENT
+NB = f"{A}.ipynb"
+pytestmark = pytest.mark.slow
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+
+
+def _digests(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _auto_scores(db: Path, student: str) -> float:
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{db}") as gb:
+        nb = gb.find_submission_notebook(A, A, student)
+        return sum(g.score for g in nb.grades if g.cell_type == "code")
+
+
+@pytest.fixture(scope="module")
+def graded_class(tmp_path_factory):
+    root = tmp_path_factory.mktemp("course")
+    (root / "autograde").mkdir()
+    shutil.copytree(ROOT / "solutions" / A, root / "solutions" / A)
+    db = root / "autograde" / "gradebook.db"
+    release.run_nbgrader(["generate_assignment", A, "--force"], root=root, db=db)
+    honest = hostile.solved(root / "course" / A / NB, root / "solutions" / A / NB)
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+    server.settimeout(0.5)
+    connections = []
+
+    def accept():
+        while True:
+            try:
+                connections.append(server.accept())
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+
+    threading.Thread(target=accept, daemon=True).start()
+
+    submitted = root / "autograde" / "submitted"
+    paths = {"solutions": str(root / "solutions" / A / NB), "gradebook": str(db),
+             "other": str(submitted / "honest" / A / NB)}
+    students = {}
+    for kind in hostile.KINDS:
+        student = _slug(kind.name)
+        folder = submitted / student / A
+        folder.mkdir(parents=True)
+        (folder / "timestamp.txt").write_text("2026-11-20 10:00:00.000000 UTC")
+        content = hostile.build(kind.name, honest, paths=paths, port=server.getsockname()[1])
+        if isinstance(content, nbformat.NotebookNode):
+            nbformat.write(content, folder / NB)
+        elif isinstance(content, str):
+            (folder / NB).write_text(content)
+        students[student] = kind
+    before = {"solutions": _digests(root / "solutions"), "submitted": _digests(submitted)}
+
+    settings = grading.Settings(cell_timeout=5, notebook_timeout=300, workers=2, memory_mb=1024,
+                                cpu_seconds=120, root=root, db_url=f"sqlite:///{db}?timeout=120")
+    lines: list[str] = []
+    outcomes = {o.student: o for o in grading.grade(A, settings=settings, echo=lines.append)}
+    server.close()
+    return {"root": root, "db": db, "students": students, "outcomes": outcomes,
+            "before": before, "connections": connections, "settings": settings,
+            "progress": lines}
+
+
+@pytest.mark.parametrize("kind", hostile.KINDS, ids=lambda k: _slug(k.name))
+def test_each_student_gets_what_they_earned_and_a_note(graded_class, kind):
+    student = _slug(kind.name)
+    outcome = graded_class["outcomes"][student]
+    assert outcome.status in ("graded", "replaced"), outcome
+    assert _auto_scores(graded_class["db"], student) == kind.score, outcome.notes
+    feedback = graded_class["root"] / "autograde" / "autograded" / student / A / NB
+    nb = nbformat.read(feedback, as_version=4)
+    if kind.note:
+        first = nb.cells[0]
+        assert repair.NOTE_CELL_TAG in first.metadata.get("tags", []), "no grader notes cell"
+        assert kind.note in first.source, first.source
+
+
+def test_student_code_changed_nothing_outside_its_sandbox(graded_class):
+    root = graded_class["root"]
+    assert _digests(root / "solutions") == graded_class["before"]["solutions"]
+    assert _digests(root / "autograde" / "submitted") == graded_class["before"]["submitted"]
+    assert not graded_class["connections"], "a student kernel reached the grader's network"
+    with sqlite3.connect(graded_class["db"]) as con:
+        assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    autograded = graded_class["root"] / "autograde" / "autograded"
+    for student, error in [("reads-the-solutions", "FileNotFoundError"),
+                           ("writes-another-submission", "FileNotFoundError"),
+                           ("opens-a-connection", "ConnectionRefusedError")]:
+        nb = nbformat.read(autograded / student / A / NB, as_version=4)
+        cell = next(c for c in nb.cells
+                    if c.metadata.get("nbgrader", {}).get("grade_id") == hostile.LAST)
+        assert [o.get("ename") for o in cell.outputs if o.output_type == "error"] == [error]
+
+
+def test_progress_lines_count_up_with_an_eta(graded_class):
+    lines = graded_class["progress"]
+    assert len(lines) == len(hostile.KINDS)
+    assert lines[-1].startswith(f"[{len(lines)}/{len(lines)}]") and "ETA" in lines[-1]
+
+
+def test_a_second_run_skips_what_is_graded_and_force_regrades(graded_class):
+    settings = graded_class["settings"]
+    again = grading.grade(A, ["honest", "invalid-json"], settings, echo=lambda _: None)
+    assert [o.status for o in again] == ["skipped", "skipped"]
+    folder = graded_class["root"] / "autograde" / "submitted" / "invalid-json" / A
+    honest = graded_class["root"] / "autograde" / "submitted" / "honest" / A / NB
+    (folder / NB).write_bytes(honest.read_bytes())  # the student re-submits a good notebook
+    again = grading.grade(A, ["honest", "invalid-json"], settings, echo=lambda _: None)
+    assert [o.status for o in again] == ["skipped", "graded"]
+    assert _auto_scores(graded_class["db"], "invalid-json") == hostile.FULL
+
+
+def test_refuses_to_grade_without_a_sandbox_unless_told(graded_class, monkeypatch):
+    from autograde import sandbox
+
+    monkeypatch.setattr(sandbox.shutil, "which", lambda name: None)
+    settings = graded_class["settings"]
+    with pytest.raises(sandbox.SandboxUnavailable, match="--unsafe"):
+        grading.grade(A, ["honest"], settings, echo=lambda _: None)
