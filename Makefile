@@ -5,7 +5,12 @@
 #   make update-notebooks  bring in new/updated notebooks; never touches ones you edited
 #   make test              the whole test suite, smoke profile, offline (what CI runs)
 #   make test-quick        only the quick tests (pytest -m "not slow")
-#   make release           regenerate course/ from solutions/ (instructors)
+#   make release           regenerate course/ from solutions/; publish if COURSE_EXCHANGE is set
+#   make collect A=..      submissions from the exchange (or FROM=download.zip from an LMS)
+#   make grade A=..        autograde them: sandboxed, parallel, resumable (ARGS=--force ...)
+#   make feedback A=..     one HTML feedback page per student
+#   make export            grades per exercise as CSV (autograde/grades.csv)
+#   make summary A=..      averages per exercise and the most common failures
 #   make data              download data sets into the cache for offline/classroom use
 #   make lint              ruff on the code and the notebooks
 #
@@ -24,10 +29,10 @@ AS_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help lab update-notebooks test test-quick release data lint system-deps
+.PHONY: help lab update-notebooks test test-quick release collect grade feedback export summary data lint system-deps
 
 help:
-	@sed -n '2,13p' Makefile | sed 's/^# \{0,1\}//'
+	@awk '/^#/ { sub(/^# ?/, ""); print; next } { exit }' Makefile
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; v = sys.version_info; sys.exit(0 if (3, 10) <= v[:2] <= (3, 13) else \
@@ -76,8 +81,21 @@ test:
 test-quick: $(VENV)/.installed-$(TF)-dev
 	COURSE_PROFILE=smoke COURSE_OFFLINE=1 $(BIN)/python -m pytest -m "not slow" -q $(PYTEST_ARGS)
 
+A ?=
+FROM ?=
+ARGS ?=
+
 release: $(VENV)/.installed-$(TF)
-	$(BIN)/python -m autograde.release
+	$(BIN)/python -m autograde release $(A)
+
+collect: $(VENV)/.installed-$(TF)
+	$(BIN)/python -m autograde collect $(A) $(if $(FROM),--from "$(FROM)") $(ARGS)
+
+grade: system-deps $(VENV)/.installed-$(TF)
+	$(BIN)/python -m autograde grade $(A) $(ARGS)
+
+feedback export summary: $(VENV)/.installed-$(TF)
+	$(BIN)/python -m autograde $@ $(A) $(ARGS)
 
 data: $(VENV)/.installed-$(TF)
 	$(BIN)/python -m utils.datasets

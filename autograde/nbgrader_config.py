@@ -16,9 +16,10 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
-from nbconvert.preprocessors import ClearMetadataPreprocessor  # noqa: E402
+from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor  # noqa: E402
 from nbgrader import preprocessors as pp  # noqa: E402
 
+from autograde.feedback import TeachingFeedback  # noqa: E402
 from autograde.safe_execute import SafeExecute  # noqa: E402
 
 c.CourseDirectory.root = str(ROOT)
@@ -27,9 +28,14 @@ c.CourseDirectory.release_directory = "course"
 c.CourseDirectory.submitted_directory = "autograde/submitted"
 c.CourseDirectory.autograded_directory = "autograde/autograded"
 c.CourseDirectory.feedback_directory = "autograde/feedback"
+# Parallel graders share this SQLite file; the busy timeout makes their writes queue up.
 c.CourseDirectory.db_url = os.environ.get(
-    "COURSE_GRADEBOOK_URL", f"sqlite:///{HERE / 'gradebook.db'}"
+    "COURSE_GRADEBOOK_URL", f"sqlite:///{HERE / 'gradebook.db'}?timeout=120"
 )
+# Releasing to and collecting from nbgrader's filesystem exchange (JupyterLab's
+# Assignments tab). Set COURSE_EXCHANGE to a folder students and you can both reach.
+c.CourseDirectory.course_id = os.environ.get("COURSE_ID", "cnn-course-kit")
+c.Exchange.root = os.environ.get("COURSE_EXCHANGE", "/srv/nbgrader/exchange")
 # Notebooks only; data the notebooks need comes from utils.datasets, not from the folder.
 c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "*.kit-new.ipynb"]
 
@@ -46,6 +52,9 @@ c.Autograde.autograde_preprocessors = [
 ]
 c.SafeExecute.timeout = c.Execute.timeout
 c.SafeExecute.interrupt_on_timeout = True
+
+# Feedback pages show the teaching message of each failed test, never the hidden tests.
+c.GenerateFeedback.preprocessors = [pp.GetGrades, TeachingFeedback, CSSHTMLHeaderPreprocessor]
 
 # Stubs the student sees in place of the solution.
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
