@@ -73,6 +73,11 @@ def build(kind: str, honest: nbformat.NotebookNode, *, paths: dict[str, str],
         return _prepend(nb, "hog = [bytearray(64 * 2**20) for _ in range(10_000)]  # 640 GB")
     if kind == "fork bomb":
         return _prepend(nb, "import os\nwhile True:\n    os.fork()")
+    if kind == "kernel never answers":
+        return _prepend(nb, "import signal, time\n"
+                            "signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})\n"
+                            "signal.signal(signal.SIGINT, signal.SIG_IGN)\n"
+                            "time.sleep(10**6)")
     if kind == "sys.exit()":
         return _prepend(nb, "import sys\nsys.exit(0)")
     if kind == "os._exit()":
@@ -134,6 +139,7 @@ KINDS = [
     Kind("infinite loop", FULL - 2, "'complex_cell_response' ran longer than the time limit"),
     Kind("memory bomb", FULL - 2, None),
     Kind("fork bomb", FULL - 2, None),
+    Kind("kernel never answers", FULL - 2, "'complex_cell_response'"),
     Kind("sys.exit()", FULL - 2, None),
     Kind("os._exit()", FULL - 2, "the notebook's Python process ended"),
     Kind("segfault", FULL - 2, "the notebook's Python process ended"),
