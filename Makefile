@@ -11,6 +11,7 @@
 #   make feedback A=..     one HTML feedback page per student
 #   make export            grades per exercise as CSV (autograde/grades.csv)
 #   make summary A=..      averages per exercise and the most common failures
+#   make bench             how long grading takes here (40 submissions, 1 and 2 workers)
 #   make data              download data sets into the cache for offline/classroom use
 #   make lint              ruff on the code and the notebooks
 #
@@ -29,7 +30,7 @@ AS_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help lab update-notebooks test test-quick release collect grade feedback export summary data lint system-deps
+.PHONY: help lab update-notebooks test test-quick release collect grade feedback export summary bench data lint system-deps
 
 help:
 	@awk '/^#/ { sub(/^# ?/, ""); print; next } { exit }' Makefile
@@ -96,6 +97,9 @@ grade: system-deps $(VENV)/.installed-$(TF)
 
 feedback export summary: $(VENV)/.installed-$(TF)
 	$(BIN)/python -m autograde $@ $(A) $(ARGS)
+
+bench: system-deps $(VENV)/.installed-$(TF)
+	COURSE_PROFILE=smoke $(BIN)/python -m autograde.bench $(ARGS)
 
 data: $(VENV)/.installed-$(TF)
 	$(BIN)/python -m utils.datasets

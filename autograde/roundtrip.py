@@ -49,6 +49,24 @@ class Result:
         return f"Result(auto {self.auto_score:g}/{self.auto_max:g}, cells={len(self.cells)})"
 
 
+def solved_student_notebook(release_nb: Path, solution_nb: Path):
+    """The released notebook with every answer typed in from the solutions (without
+    nbgrader's markers): what a student who solved everything submits."""
+    import nbformat
+
+    markers = ("### BEGIN SOLUTION", "### END SOLUTION")
+    answers = {c.metadata["nbgrader"]["grade_id"]: "\n".join(
+        line for line in c.source.splitlines() if line.strip() not in markers)
+        for c in nbformat.read(solution_nb, as_version=4).cells
+        if c.metadata.get("nbgrader", {}).get("solution")}
+    nb = nbformat.read(release_nb, as_version=4)
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if meta.get("solution") and meta.get("grade_id") in answers:
+            cell.source = answers[meta["grade_id"]]
+    return nb
+
+
 def autograde(assignment: str, submissions: dict[str, Path], workdir: Path, *,
               source: Path = ROOT / "solutions") -> dict[str, Result]:
     """Generate ``assignment`` from ``source`` in ``workdir``, submit each notebook in

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import nbformat
 
+from autograde.roundtrip import solved_student_notebook
+
 ASSIGNMENT = "01-visual-cortex"
 FULL = 11  # auto-graded points of the notebook
 LAST = "complex_cell_response"
@@ -29,6 +31,7 @@ class Kind:
     name: str
     score: float
     note: str | None  # a phrase the student's feedback must contain (None: no note needed)
+    known_gap: str | None = None  # why the grader does not defend this yet (test: xfail)
 
 
 def _cells(nb, grade_id):
@@ -37,21 +40,7 @@ def _cells(nb, grade_id):
 
 def solved(release: Path, solutions: Path) -> nbformat.NotebookNode:
     """The released notebook with every answer filled in from the solutions."""
-    nb = nbformat.read(release, as_version=4)
-    answers = {c.metadata["nbgrader"]["grade_id"]: _typed(c.source)
-               for c in nbformat.read(solutions, as_version=4).cells
-               if c.metadata.get("nbgrader", {}).get("solution")}
-    for cell in nb.cells:
-        meta = cell.metadata.get("nbgrader", {})
-        if meta.get("solution") and meta.get("grade_id") in answers:
-            cell.source = answers[meta["grade_id"]]
-    return nb
-
-
-def _typed(source: str) -> str:
-    """A solution as a student would have typed it: without nbgrader's markers."""
-    return "\n".join(line for line in source.splitlines()
-                     if line.strip() not in ("### BEGIN SOLUTION", "### END SOLUTION"))
+    return solved_student_notebook(release, solutions)
 
 
 def _prepend(nb, code: str, grade_id: str = LAST):
@@ -84,6 +73,14 @@ def build(kind: str, honest: nbformat.NotebookNode, *, paths: dict[str, str],
         return _prepend(nb, "import os\nos._exit(0)")
     if kind == "segfault":
         return _prepend(nb, "import ctypes\nctypes.string_at(0)")
+    if kind == "monkeypatched checks":
+        # Wrong answer (returns 0.0), plus every check rebound to a no-op in an early cell.
+        nb = _prepend(nb, "check_close = check_equal = check_true = check_raises = "
+                          "check_type = check_shape = lambda *args, **kwargs: None",
+                      grade_id="area_roles")
+        cell = _cells(nb, LAST)[0]
+        cell.source = cell.source.replace("    return float(best)", "    return 0.0")
+        return nb
     if kind == "deleted grading cell":
         nb.cells = [c for c in nb.cells if c not in _cells(nb, "test_make_bar")]
         return nb
@@ -143,6 +140,9 @@ KINDS = [
     Kind("sys.exit()", FULL - 2, None),
     Kind("os._exit()", FULL - 2, "the notebook's Python process ended"),
     Kind("segfault", FULL - 2, "the notebook's Python process ended"),
+    Kind("monkeypatched checks", FULL - 2, None,
+         known_gap="grading cells run in the student's kernel and call names it can rebind; "
+                   "the out-of-kernel verdict that defeats this is the next step of issue 4"),
     Kind("deleted grading cell", FULL, "was missing and was restored"),
     Kind("edited grading cell", FULL, "had been edited"),
     Kind("changed points", FULL, "had been edited"),

@@ -98,7 +98,9 @@ def graded_class(tmp_path_factory):
             "progress": lines}
 
 
-@pytest.mark.parametrize("kind", hostile.KINDS, ids=lambda k: _slug(k.name))
+@pytest.mark.parametrize("kind", [
+    pytest.param(k, marks=pytest.mark.xfail(strict=True, reason=k.known_gap)) if k.known_gap
+    else k for k in hostile.KINDS], ids=lambda k: _slug(k.name))
 def test_each_student_gets_what_they_earned_and_a_note(graded_class, kind):
     student = _slug(kind.name)
     outcome = graded_class["outcomes"][student]
