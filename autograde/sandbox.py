@@ -168,13 +168,15 @@ def bwrap_argv(policy: Policy, connection_file: str, cwd: str, scratch: str,
     """The full bwrap command line that starts ipykernel for ``connection_file`` (which must
     lie in the socket folder; ``kernel_args``: extra ipykernel options)."""
     runtime = str(socket_folder(policy, connection_file))
+    # Mounts apply in order: the private /tmp first, so that a Python installation, a
+    # checkout or a socket folder that lives under /tmp is bound on top of it, not hidden.
     args = [bwrap, "--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL",
-            "--hostname", "sandbox", *_system_binds()]
+            "--hostname", "sandbox", *_system_binds(),
+            "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
     for path in policy.read_only:
         if Path(path).exists():
             args += ["--ro-bind", path, path]
-    args += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp",
-             "--bind", scratch, cwd, "--chdir", cwd,
+    args += ["--bind", scratch, cwd, "--chdir", cwd,
              "--bind", runtime, runtime, "--clearenv"]
     env = {"PATH": f"{Path(policy.python).parent}:/usr/bin:/bin", "HOME": "/tmp/home",
            "LANG": "C.UTF-8", "MPLCONFIGDIR": "/tmp/matplotlib", "IPYTHONDIR": "/tmp/ipython",

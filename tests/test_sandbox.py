@@ -158,3 +158,17 @@ def test_kernelspec_uses_message_interrupts(tmp_path):
     sandbox.write_kernelspec(tmp_path, policy.save(tmp_path / "p.json"))
     spec = json.loads((tmp_path / "kernels" / sandbox.KERNEL_NAME / "kernel.json").read_text())
     assert spec["interrupt_mode"] == "message" and "{connection_file}" in spec["argv"]
+
+
+def test_private_tmp_is_mounted_before_the_read_only_binds(tmp_path):
+    # A checkout or virtualenv under /tmp (CI clones, the fresh-clone test) must stay visible.
+    runtime = tmp_path / "runtime"
+    (runtime / "k").mkdir(parents=True)
+    connection = runtime / "k" / "kernel.json"
+    connection.write_text(f'{{"transport": "ipc", "ip": "{runtime / "k" / "kernel-ipc"}"}}')
+    policy = sandbox.default_policy(tmp_path / "s", runtime)
+    policy.read_only.append("/tmp")
+    argv = sandbox.bwrap_argv(policy, str(connection), "/tmp/work", "/tmp/scratch")
+    tmpfs = argv.index("--tmpfs")
+    binds = [i for i, a in enumerate(argv) if a == "--ro-bind" and argv[i + 1].startswith("/tmp")]
+    assert binds and min(binds) > tmpfs
