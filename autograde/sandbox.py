@@ -272,8 +272,6 @@ def launch(policy_file: str, connection_file: str, kernel_args: list[str] | None
     scratch.mkdir(parents=True, mode=0o700)
     apply_limits(policy, name)
     argv = bwrap_argv(policy, str(private), os.getcwd(), str(scratch), bwrap, kernel_args)
-    if os.environ.get("COURSE_SANDBOX_DEBUG"):
-        Path(os.environ["COURSE_SANDBOX_DEBUG"]).write_text(json.dumps(argv))
     os.execv(bwrap, argv)
 
 
