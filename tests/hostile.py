@@ -31,7 +31,6 @@ class Kind:
     name: str
     score: float
     note: str | None  # a phrase the student's feedback must contain (None: no note needed)
-    known_gap: str | None = None  # why the grader does not defend this yet (test: xfail)
 
 
 def _cells(nb, grade_id):
@@ -80,6 +79,18 @@ def build(kind: str, honest: nbformat.NotebookNode, *, paths: dict[str, str],
                       grade_id="area_roles")
         cell = _cells(nb, LAST)[0]
         cell.source = cell.source.replace("    return float(best)", "    return 0.0")
+        return nb
+    if kind in PATCHES:
+        nb = _prepend(nb, PATCHES[kind])
+        cell = _cells(nb, LAST)[0]
+        cell.source = cell.source.replace("    return float(best)", "    return 0.0")
+        return nb
+    if kind == "object equal to anything":
+        cell = _cells(nb, LAST)[0]
+        cell.source = ("class Anything(float):\n    def __eq__(self, other):\n        return True\n"
+                       "    __ne__ = lambda self, other: False\n"
+                       "    __array__ = lambda self, *a, **k: np.float64(best)\n\n" + cell.source)
+        cell.source = cell.source.replace("    return float(best)", "    return Anything(-1.0)")
         return nb
     if kind == "deleted grading cell":
         nb.cells = [c for c in nb.cells if c not in _cells(nb, "test_make_bar")]
@@ -131,6 +142,48 @@ def build(kind: str, honest: nbformat.NotebookNode, *, paths: dict[str, str],
     raise KeyError(kind)
 
 
+# Ways to make a wrong answer (complex_cell_response returns 0.0) pass its tests, each
+# prepended to the wrong answer's cell. Measured with grading cells run in the student's
+# kernel (nbgrader's usual way): "monkeypatched checks", the first two here and the forged
+# messages all earned points they should not; silencing the error display did not
+# (nbgrader also reads the reply's status), nor did "object equal to anything" (NumPy
+# reads the float value).
+PATCHES = {
+    "patched utils.checks and numpy.testing": """
+import numpy.testing, utils.checks
+for _n in dir(utils.checks):
+    if _n.startswith("check_"):
+        setattr(utils.checks, _n, lambda *args, **kwargs: None)
+numpy.testing.assert_allclose = numpy.testing.assert_array_equal = lambda *a, **k: None
+from utils.checks import *
+""",
+    "patched numpy and builtins": """
+import builtins
+np.isclose = lambda a, b, **k: np.ones(np.shape(a), dtype=bool)
+np.array_equal = np.allclose = lambda *a, **k: True
+builtins.AssertionError = builtins.ValueError = type("Never", (Exception,), {})
+""",
+    "silenced error display": """
+_ip = get_ipython()
+_ip.showtraceback = lambda *a, **k: None
+_ip.set_custom_exc((BaseException,), lambda *a, **k: None)
+""",
+    "forged grader messages": """
+import json as _json
+def _forge():  # pretend to be the grader's channel: every check passed
+    for _i in range(12):
+        for _k in (0, 1):
+            get_ipython().display_pub.publish({"text/x-course-kit-grading": _json.dumps(
+                {"index": _i, "key": _k, "value": {"t": "float", "v": "5.0"}})}, metadata={})
+    get_ipython().displayhook(2)  # nbgrader reads a number left in a cell as partial credit
+_real_max, _forged = max, []
+def max(*args, **kwargs):
+    if not _forged:
+        _forged.append(_forge())
+    return _real_max(*args, **kwargs)
+""",
+}
+
 KINDS = [
     Kind("honest", FULL, None),
     Kind("infinite loop", FULL - 2, "'complex_cell_response' ran longer than the time limit"),
@@ -140,9 +193,12 @@ KINDS = [
     Kind("sys.exit()", FULL - 2, None),
     Kind("os._exit()", FULL - 2, "the notebook's Python process ended"),
     Kind("segfault", FULL - 2, "the notebook's Python process ended"),
-    Kind("monkeypatched checks", FULL - 2, None,
-         known_gap="grading cells run in the student's kernel and call names it can rebind; "
-                   "the out-of-kernel verdict that defeats this is the next step of issue 4"),
+    Kind("monkeypatched checks", FULL - 2, None),
+    Kind("patched utils.checks and numpy.testing", FULL - 2, None),
+    Kind("patched numpy and builtins", FULL - 2, None),
+    Kind("silenced error display", FULL - 2, None),
+    Kind("forged grader messages", FULL - 2, "Two different results came back"),
+    Kind("object equal to anything", FULL - 2, "not the expected value"),
     Kind("deleted grading cell", FULL, "was missing and was restored"),
     Kind("edited grading cell", FULL, "had been edited"),
     Kind("changed points", FULL, "had been edited"),

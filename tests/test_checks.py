@@ -105,3 +105,14 @@ def test_check_raises_can_require_words_in_the_message():
 def test_long_arrays_are_truncated_in_messages():
     msg = _message(checks.check_close, np.ones(10_000), np.zeros(10_000))
     assert len(msg) < 1500
+
+
+def test_check_equal_can_keep_an_answer_key_secret():
+    key = {"V1": "D", "V2": "G", "V4": "C"}
+    checks.check_equal(dict(key), key, reveal=False)
+    msg = _message(checks.check_equal, {"V1": "D", "V2": "A", "V4": "B"}, key,
+                   name="the ventral areas", reveal=False)
+    assert msg.startswith("2 of the 3 entries of the ventral areas are not right.")
+    assert "G" not in msg and "C" not in msg.replace("the ventral", "")
+    assert "not right" in _message(checks.check_equal, ["a"], ("a",), reveal=False)
+    assert "3" not in _message(checks.check_equal, 4, 3, reveal=False)

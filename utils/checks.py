@@ -102,9 +102,35 @@ def check_close(got, expected, *, name: str = "the result", rtol: float = 1e-6,
         raise _failure(f"{name} is not the expected value.", expected, got, hint, extra=extra)
 
 
-def check_equal(got, expected, *, name: str = "the result", hint: str | None = None) -> None:
-    """Fail unless ``got == expected`` (element-wise for arrays, exact for everything else)."""
+def _count_wrong(got, expected) -> tuple[int, int] | None:
+    """(entries that differ, entries expected) for two dicts or two equally long lists."""
+    if isinstance(expected, dict) and isinstance(got, dict):
+        return sum(got.get(k, object()) != v for k, v in expected.items()), len(expected)
+    if isinstance(expected, (list, tuple)) and isinstance(got, (list, tuple)) and len(got) == len(
+            expected):
+        return sum(g != e for g, e in zip(got, expected)), len(expected)
+    return None
+
+
+def check_equal(got, expected, *, name: str = "the result", hint: str | None = None,
+                reveal: bool = True) -> None:
+    """Fail unless ``got == expected`` (element-wise for arrays, exact for everything else).
+
+    ``reveal=False`` keeps the expected value out of the message (an answer key in a
+    hidden test): for dicts and lists the message says how many entries are wrong.
+    """
     __tracebackhide__ = True  # IPython shows the student's cell, not this helper
+    if not reveal:
+        try:
+            equal = type(got) is type(expected) and bool(got == expected)
+        except (TypeError, ValueError):
+            equal = False
+        if not equal:
+            counted = _count_wrong(got, expected)
+            what = (f"{counted[0]} of the {counted[1]} entries of {name} are not right."
+                    if counted else f"{name} is not right.")
+            raise _failure(what, hint=hint, show_values=False)
+        return
     if isinstance(expected, np.ndarray) or isinstance(got, np.ndarray):
         got_arr, exp_arr = np.asarray(got), np.asarray(expected)
         if got_arr.shape != exp_arr.shape:
