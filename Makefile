@@ -8,6 +8,7 @@
 #   make release           regenerate course/ from solutions/; publish if COURSE_EXCHANGE is set
 #   make collect A=..      submissions from the exchange (or FROM=download.zip from an LMS)
 #   make grade A=..        autograde them: sandboxed, parallel, resumable (ARGS=--force ...)
+#   make grader-image      build the container image for ARGS="--isolation docker --image ..."
 #   make feedback A=..     one HTML feedback page per student
 #   make export            grades per exercise as CSV (autograde/grades.csv)
 #   make summary A=..      averages per exercise and the most common failures
@@ -30,7 +31,7 @@ AS_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help lab update-notebooks test test-quick release collect grade feedback export summary bench data lint system-deps
+.PHONY: help lab update-notebooks test test-quick release collect grade grader-image feedback export summary bench data lint system-deps
 
 help:
 	@awk '/^#/ { sub(/^# ?/, ""); print; next } { exit }' Makefile
@@ -94,6 +95,14 @@ collect: $(VENV)/.installed-$(TF)
 
 grade: system-deps $(VENV)/.installed-$(TF)
 	$(BIN)/python -m autograde grade $(A) $(ARGS)
+
+# Optional: grade in containers instead of bubblewrap (ENGINE=podman for Podman).
+ENGINE ?= docker
+IMAGE ?= cnn-course-kit-grader
+grader-image:  # a small build context: only what the image needs, never .venv or autograde/
+	rm -rf build/grader-image && mkdir -p build/grader-image
+	cp -r pyproject.toml README.md utils autograde/Dockerfile build/grader-image/
+	$(ENGINE) build -t $(IMAGE) build/grader-image
 
 feedback export summary: $(VENV)/.installed-$(TF)
 	$(BIN)/python -m autograde $@ $(A) $(ARGS)

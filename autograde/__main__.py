@@ -3,6 +3,7 @@
     python -m autograde release  [ASSIGNMENT ...]   regenerate course/; publish to the exchange
     python -m autograde collect  ASSIGNMENT [--from FOLDER_OR_ZIP]
     python -m autograde grade    ASSIGNMENT [--workers N] [--force] [--unsafe]
+                                 [--isolation docker --image cnn-course-kit-grader]
     python -m autograde feedback ASSIGNMENT          one HTML page per student
     python -m autograde export   [ASSIGNMENT]        CSV: every exercise, and totals
     python -m autograde summary  ASSIGNMENT          averages and the most common failures
@@ -19,7 +20,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from . import collect, grading, release, report
+from . import collect, grading, release, report, sandbox
 
 
 def _gradebook(ns) -> Path:
@@ -61,6 +62,7 @@ def cmd_collect(ns) -> None:
 def cmd_grade(ns) -> None:
     """Autograde every collected submission (sandboxed, parallel, resumable)."""
     settings = grading.Settings(workers=ns.workers, force=ns.force, unsafe=ns.unsafe,
+                                isolation=ns.isolation, image=ns.image,
                                 cell_timeout=ns.cell_timeout,
                                 notebook_timeout=ns.notebook_timeout, root=ns.root,
                                 db_url=_db_url(ns))
@@ -110,6 +112,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     p.add_argument("--force", action="store_true", help="re-grade what was graded before")
     p.add_argument("--unsafe", action="store_true", help="grade without the sandbox")
+    p.add_argument("--isolation", choices=sandbox.ENGINES, default="bwrap",
+                   help="bubblewrap (default) or a container engine")
+    p.add_argument("--image", default="", help="the grader image, with --isolation docker/podman")
     p.add_argument("--cell-timeout", type=int, default=120)
     p.add_argument("--notebook-timeout", type=int, default=900)
     p.set_defaults(run=cmd_grade)

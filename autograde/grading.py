@@ -53,6 +53,8 @@ class Settings:
     memory_mb: int = 4096
     cpu_seconds: int = 900
     max_processes: int = 256
+    isolation: str = "bwrap"         # or a container engine: "docker", "podman"
+    image: str = ""                  # the grader image, for a container engine
     root: Path = ROOT
     db_url: str | None = None        # default: the gradebook in nbgrader_config.py
 
@@ -228,6 +230,8 @@ def grade_one(assignment: str, student: str, settings: Settings, kernel: str | N
         run_env = dict(env, JUPYTER_RUNTIME_DIR=runtime)
         cmd = _nbgrader_command(assignment, student, settings, kernel, runtime)
         code, log = _run_nbgrader(cmd, run_env, settings.notebook_timeout)
+        if kernel and settings.isolation != "bwrap":
+            sandbox.remove_containers(settings.isolation, Path(runtime).name)
     outcome.log_tail = log[-4000:]
     if code is None:
         outcome.status = "failed"
@@ -252,12 +256,18 @@ def _kernel_setup(settings: Settings, workdir: Path) -> tuple[str | None, dict[s
         print("WARNING: grading WITHOUT a sandbox (--unsafe): student code runs with your "
               "privileges and can read the solutions and change the gradebook.", file=sys.stderr)
         return None, env
-    sandbox.check_available()
-    sandbox.remove_stale_cgroups()
+    if settings.isolation == "bwrap":
+        sandbox.check_available()
+        sandbox.remove_stale_cgroups()
+    elif settings.isolation in sandbox.ENGINES:
+        sandbox.check_engine(settings.isolation, settings.image)
+    else:
+        raise sandbox.SandboxUnavailable(f"Unknown isolation {settings.isolation!r}: choose one "
+                                         f"of {', '.join(sandbox.ENGINES)}.")
     policy = sandbox.default_policy(
         workdir / "scratch", workdir / "runtime", data_dir=os.environ.get("COURSE_DATA_DIR"),
         memory_mb=settings.memory_mb, cpu_seconds=settings.cpu_seconds,
-        max_processes=settings.max_processes)
+        max_processes=settings.max_processes, engine=settings.isolation, image=settings.image)
     kernel = sandbox.write_kernelspec(workdir / "jupyter", policy.save(workdir / "policy.json"))
     env["JUPYTER_PATH"] = str(workdir / "jupyter")
     return kernel, env

@@ -19,6 +19,15 @@ command is this file: it applies the limits, then ``exec``s ``bwrap`` (Debian pa
   folder of its own inside the policy's ``runtime_root``, the only other path bound into
   the sandbox; the launcher refuses any other transport or socket folder.
 
+Where an instructor has a container engine, ``engine="docker"`` or ``"podman"`` runs the
+kernel in a container of the grader image instead (``autograde/Dockerfile``, built with
+``make grader-image``): no network, a read-only image, every capability dropped, no new
+privileges, an unprivileged user, memory, process, CPU-time and file-size limits, a tmpfs
+``/tmp``, the private scratch folder as the working directory and the socket folder bound
+at the same path. The launcher then stays the container's parent: stopping the kernel
+stops the container, and the grader removes any container left with the label of a
+student's run.
+
 Nothing here is imported by the kernel; the launcher runs as a plain script with the
 standard library only: ``python sandbox.py POLICY.json -f CONNECTION_FILE``.
 """
@@ -55,6 +64,8 @@ class Policy:
     memory_mb: int = 4096                    # TensorFlow alone needs about 2 GB of address space
     max_processes: int = 256                 # threads count too: TensorFlow starts dozens
     max_file_mb: int = 256
+    engine: str = "bwrap"                    # or "docker" / "podman" (a container engine)
+    image: str = ""                          # the grader image, for a container engine
 
     def save(self, path: Path) -> Path:
         """Write the policy as JSON (the launcher reads it back)."""
@@ -89,6 +100,43 @@ def default_policy(scratch_root: Path, runtime_root: Path, *, data_dir: str | No
 
 class SandboxUnavailable(RuntimeError):
     """bubblewrap is missing or cannot create namespaces on this machine."""
+
+
+ENGINES = ("bwrap", "docker", "podman")
+LABEL = "course-kit-run"
+CONTAINER_USER = "65534:65534"  # nobody:nogroup
+CONTAINER_HOME = "/home/student"
+
+
+def check_engine(engine: str, image: str) -> str:
+    """Return the container engine's path after checking it answers and has ``image``;
+    else raise :class:`SandboxUnavailable` with what to do."""
+    path = shutil.which(engine)
+    if path is None:
+        raise SandboxUnavailable(f"{engine} is not installed; grade with bubblewrap (the "
+                                 "default) or install it.")
+    if not image:
+        raise SandboxUnavailable(f"--isolation {engine} needs --image (build it with `make "
+                                 f"grader-image ENGINE={engine}`).")
+    probe = subprocess.run([path, "image", "inspect", image], capture_output=True, text=True)
+    if probe.returncode != 0:
+        raise SandboxUnavailable(
+            f"{engine} cannot use the image {image!r}: {probe.stderr.strip()[:300]}. Build it "
+            f"with `make grader-image ENGINE={engine}` (and check that the engine is running).")
+    return path
+
+
+def remove_containers(engine: str, label: str) -> int:
+    """Remove the containers of one student's run (a kernel killed without its launcher
+    having had the chance); returns how many were found."""
+    path = shutil.which(engine)
+    if path is None or not label:
+        return 0
+    found = subprocess.run([path, "ps", "-aq", "--filter", f"label={LABEL}={label}"],
+                           capture_output=True, text=True).stdout.split()
+    if found:
+        subprocess.run([path, "rm", "-f", *found], capture_output=True)
+    return len(found)
 
 
 def bwrap_path() -> str | None:
@@ -188,6 +236,49 @@ def bwrap_argv(policy: Policy, connection_file: str, cwd: str, scratch: str,
                    *(kernel_args or [])]
 
 
+def container_argv(policy: Policy, connection_file: str, scratch: str, name: str,
+                   engine: str = "docker", kernel_args: list[str] | None = None) -> list[str]:
+    """The ``docker run``/``podman run`` command line that starts ipykernel in the grader
+    image for ``connection_file`` (which must lie in the socket folder)."""
+    runtime = str(socket_folder(policy, connection_file))
+    cpu = policy.cpu_seconds
+    size = policy.max_file_mb << 20
+    args = [engine, "run", "--rm", "--name", name, "--label", f"{LABEL}={Path(runtime).name}",
+            "--network", "none", "--read-only", "--cap-drop", "ALL",
+            "--security-opt", "no-new-privileges", "--user", CONTAINER_USER,
+            "--memory", f"{policy.memory_mb}m", "--memory-swap", f"{policy.memory_mb}m",
+            "--pids-limit", str(policy.max_processes),
+            "--ulimit", f"cpu={cpu}:{cpu + 5}", "--ulimit", f"fsize={size}:{size}",
+            "--ulimit", "core=0:0", "--tmpfs", "/tmp:rw,mode=1777",
+            "--volume", f"{scratch}:{CONTAINER_HOME}:rw", "--workdir", CONTAINER_HOME,
+            "--volume", f"{runtime}:{runtime}:rw"]
+    data = policy.env.get("COURSE_DATA_DIR")
+    if data and Path(data).exists():
+        args += ["--volume", f"{data}:{data}:ro"]
+    env = {"HOME": "/tmp/home", "MPLCONFIGDIR": "/tmp/matplotlib", "IPYTHONDIR": "/tmp/ipython",
+           "PYTHONDONTWRITEBYTECODE": "1", **policy.env}
+    for key, value in env.items():
+        args += ["--env", f"{key}={value}"]
+    return args + [policy.image, "python", "-m", "ipykernel_launcher", "-f", connection_file,
+                   *(kernel_args or [])]
+
+
+def _run_container(argv: list[str], engine: str, name: str) -> None:
+    """Run the container as a child and stop it when this launcher is told to stop."""
+    import signal
+
+    child = subprocess.Popen(argv)
+
+    def stop(signum, frame):
+        subprocess.run([engine, "kill", name], capture_output=True)
+        child.wait()
+        sys.exit(128 + signum)
+
+    for signum in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
+        signal.signal(signum, stop)
+    sys.exit(child.wait())
+
+
 def _own_cgroup(controller: str) -> Path | None:
     try:
         for line in Path("/proc/self/cgroup").read_text().splitlines():
@@ -260,16 +351,29 @@ def remove_stale_cgroups(prefix: str = "course-kernel-") -> int:
 def launch(policy_file: str, connection_file: str, kernel_args: list[str] | None = None) -> None:
     """Apply the limits and replace this process with the sandboxed kernel."""
     policy = Policy.load(policy_file)
-    bwrap = bwrap_path()
-    if bwrap is None:
-        sys.exit("course-sandbox: bwrap is not installed; refusing to start an unconfined kernel")
+    if policy.engine not in ENGINES:
+        sys.exit(f"course-sandbox: unknown engine {policy.engine!r}; refusing to start")
+    tool = shutil.which(policy.engine)
+    if tool is None:
+        sys.exit(f"course-sandbox: {policy.engine} is not installed; refusing to start an "
+                 "unconfined kernel")
     name = f"course-kernel-{uuid.uuid4().hex[:12]}"
     # The kernel reads its connection file from the socket folder: the folder the client
     # chose for it (often /tmp) is never bound.
-    private = socket_folder(policy, connection_file) / f"{name}.json"
+    folder = socket_folder(policy, connection_file)
+    private = folder / f"{name}.json"
     shutil.copy(connection_file, private)
     scratch = Path(policy.scratch_root) / name
     scratch.mkdir(parents=True, mode=0o700)
+    if policy.engine != "bwrap":
+        # The container's unprivileged user creates the sockets and writes its scratch.
+        for path in (folder, scratch):
+            path.chmod(0o777)
+        private.chmod(0o644)
+        argv = container_argv(policy, str(private), str(scratch), name, tool, kernel_args)
+        _run_container(argv, tool, name)
+        return
+    bwrap = tool
     apply_limits(policy, name)
     argv = bwrap_argv(policy, str(private), os.getcwd(), str(scratch), bwrap, kernel_args)
     os.execv(bwrap, argv)
