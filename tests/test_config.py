@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import random
 from pathlib import Path
 
@@ -72,3 +73,14 @@ def test_setup_with_tensorflow_reports_devices(capsys):
     config.setup(use_tensorflow=True)
     line = capsys.readouterr().out.strip().splitlines()[-1]
     assert "CPU" in line, line
+
+
+def test_setup_quietens_tensorflow_start_up_logs_unless_told_otherwise(monkeypatch, capsys):
+    from utils import config
+
+    monkeypatch.delenv("TF_CPP_MIN_LOG_LEVEL", raising=False)
+    config.setup(use_tensorflow=False)
+    assert os.environ["TF_CPP_MIN_LOG_LEVEL"] == "2"
+    monkeypatch.setenv("TF_CPP_MIN_LOG_LEVEL", "0")
+    config.setup(use_tensorflow=False)
+    assert os.environ["TF_CPP_MIN_LOG_LEVEL"] == "0"

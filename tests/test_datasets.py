@@ -562,3 +562,17 @@ def test_mnist_full_profile_online(monkeypatch, capsys):
     (x, _), _ = datasets.load_mnist()
     out = capsys.readouterr().out
     assert x.shape[1:] == (8, 8, 1) and "download failed" in out and len(out.splitlines()) == 1
+
+
+def test_sample_photo_is_a_real_offline_photograph():
+    from utils.datasets import sample_photo
+
+    gray = sample_photo()
+    assert gray.shape == (600, 512) and gray.dtype == np.float64
+    assert gray.min() >= 0 and gray.max() <= 255 and gray.std() > 30  # not a blank image
+    small = sample_photo(width=128, gray=False)
+    assert small.shape == (150, 128, 3)
+    with pytest.raises(ValueError, match="available: grace_hopper"):
+        sample_photo("lena")
+    with pytest.raises(ValueError, match="positive"):
+        sample_photo(width=0)

@@ -114,6 +114,9 @@ def setup(seed: int | None = None, *, use_tensorflow: bool = True, verbose: bool
     ``use_tensorflow=False`` skips TensorFlow entirely (faster start for notebooks that
     use NumPy only). Returns the :class:`Settings` so a notebook can branch on the profile.
     """
+    # TensorFlow's C++ start-up messages (oneDNN, CUDA probing) bury a notebook's own output;
+    # errors still show. Set before TensorFlow is imported, here or later in the notebook.
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     cfg = settings()
     if seed is not None:
         cfg = Settings(cfg.profile, cfg.offline, cfg.data_dir, int(seed))

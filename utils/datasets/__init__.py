@@ -14,6 +14,9 @@ Cats vs dogs
     or when the download fails, a synthetic stand-in drawn by :func:`make_standin_pets` is
     used instead, in the same folder layout, and a banner says so loudly.
 
+Photographs
+    :func:`sample_photo`: a real photograph bundled with matplotlib, always offline.
+
 Pipelines
     :func:`from_folder` lists ``root/<class>/*.jpg`` as a ``(path, label)`` dataset and
     :func:`image_pipeline` decodes, resizes, caches, shuffles, batches, augments and
@@ -36,6 +39,7 @@ from .digits import load_digits, load_mnist, split_by_class
 from .downloads import download
 from .images import ScanReport, check_image, scan_images
 from .pets import PetsData, cats_vs_dogs
+from .photos import sample_photo
 from .pipelines import (
     augmenter,
     decode_resize,
@@ -83,6 +87,8 @@ __all__ = [
     "paths_dataset",
     # cats vs dogs, ready to train
     "PetsData", "cats_vs_dogs",
+    # a real photograph that ships offline
+    "sample_photo",
     # command line (python -m utils.datasets)
     "main",
 ]
