@@ -256,3 +256,27 @@ def test_json_messages_are_strings_not_raw_data(channel):
     namespace["__course_emit__"](1, "name", lambda: np.ones(3))
     data = channel.outputs[0]["data"][MIME]
     assert isinstance(data, str) and json.loads(data)["key"] == "name"
+
+
+def test_feedback_tells_a_hidden_failure_from_a_visible_one_without_showing_hidden_code():
+    from autograde.feedback import explain
+    from autograde.safe_execute import _error
+
+    plan = split.plan(CELL, TRUSTED)
+    namespace: dict = {}
+    exec(SETUP, namespace)
+    messages = {(0, 0): {"value": {"t": "float", "v": "4.0"}},
+                (1, 0): {"value": {"t": "float", "v": "0.0"}}}
+    failure = verdict.judge(plan, messages, None, namespace)
+    assert failure.line == 6
+    cell = nbformat.v4.new_code_cell(CELL, metadata={"nbgrader": {"grade_id": "test_double",
+                                                                   "grade": True}})
+    cell.outputs = [_error(failure.message, failure.ename, failure.line)]
+    explain(cell)
+    shown = cell.outputs[0]["traceback"]
+    assert shown[0] == "A hidden test of exercise 'test_double' failed."
+    assert "an array" in shown[1] and "secret" not in cell.source
+    visible = verdict.judge(plan, {(0, 0): {"value": {"t": "float", "v": "5.0"}}}, None, namespace)
+    cell.outputs = [_error(visible.message, visible.ename, visible.line)]
+    explain(cell)
+    assert cell.outputs[0]["traceback"][0] == "A test of exercise 'test_double' failed."
