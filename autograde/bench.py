@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import subprocess
 import tempfile
 import time
 from pathlib import Path
@@ -56,7 +57,7 @@ def split_one(notebook: Path, tmp: Path) -> dict[str, float]:
     times = {}
     try:
         start = time.perf_counter()
-        km.start_kernel(cwd=str(work))
+        km.start_kernel(cwd=str(work), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         kc = km.client()
         kc.start_channels()
         kc.wait_for_ready(timeout=120)

@@ -75,7 +75,7 @@ def test_setup_with_tensorflow_reports_devices(capsys):
     assert "CPU" in line, line
 
 
-def test_setup_quietens_tensorflow_start_up_logs_unless_told_otherwise(monkeypatch, capsys):
+def test_setup_hides_tensorflow_cpp_warnings_unless_told_otherwise(monkeypatch, capsys):
     from utils import config
 
     monkeypatch.delenv("TF_CPP_MIN_LOG_LEVEL", raising=False)

@@ -114,8 +114,9 @@ def setup(seed: int | None = None, *, use_tensorflow: bool = True, verbose: bool
     ``use_tensorflow=False`` skips TensorFlow entirely (faster start for notebooks that
     use NumPy only). Returns the :class:`Settings` so a notebook can branch on the profile.
     """
-    # TensorFlow's C++ start-up messages (oneDNN, CUDA probing) bury a notebook's own output;
-    # errors still show. Set before TensorFlow is imported, here or later in the notebook.
+    # TensorFlow's C++ warnings (e.g. Grappler's during training) bury a notebook's own
+    # output; errors still show. Set before TensorFlow is imported, here or later in the
+    # notebook. (TF 2.21's one-line oneDNN notice at import ignores it; it is harmless.)
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     cfg = settings()
     if seed is not None:
