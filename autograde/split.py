@@ -33,8 +33,6 @@ import symtable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .release import ROOT
-
 CHECK_PREFIX = "check_"
 EMIT = "__course_emit__"
 _BUILTINS = frozenset(dir(builtins))
@@ -274,4 +272,4 @@ def imported_names(imports: list[ast.stmt]) -> set[str]:
 
 
 __all__ = ["GradingCellError", "Plan", "Step", "Arg", "plan", "setup_imports",
-           "imported_names", "emitter_source", "ROOT"]
+           "imported_names", "emitter_source"]

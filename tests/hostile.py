@@ -42,6 +42,13 @@ def solved(release: Path, solutions: Path) -> nbformat.NotebookNode:
     return solved_student_notebook(release, solutions)
 
 
+def _wrong_last(nb, returns: str = "0.0"):
+    """The last answer returns ``returns`` instead of the right value (loses its 2 points)."""
+    cell = _cells(nb, LAST)[0]
+    cell.source = cell.source.replace("    return float(best)", f"    return {returns}")
+    return nb
+
+
 def _prepend(nb, code: str, grade_id: str = LAST):
     nb = copy.deepcopy(nb)
     cell = _cells(nb, grade_id)[0]
@@ -77,21 +84,15 @@ def build(kind: str, honest: nbformat.NotebookNode, *, paths: dict[str, str],
         nb = _prepend(nb, "check_close = check_equal = check_true = check_raises = "
                           "check_type = check_shape = lambda *args, **kwargs: None",
                       grade_id="area_roles")
-        cell = _cells(nb, LAST)[0]
-        cell.source = cell.source.replace("    return float(best)", "    return 0.0")
-        return nb
+        return _wrong_last(nb)
     if kind in PATCHES:
-        nb = _prepend(nb, PATCHES[kind])
-        cell = _cells(nb, LAST)[0]
-        cell.source = cell.source.replace("    return float(best)", "    return 0.0")
-        return nb
+        return _wrong_last(_prepend(nb, PATCHES[kind]))
     if kind == "object equal to anything":
         cell = _cells(nb, LAST)[0]
         cell.source = ("class Anything(float):\n    def __eq__(self, other):\n        return True\n"
                        "    __ne__ = lambda self, other: False\n"
                        "    __array__ = lambda self, *a, **k: np.float64(best)\n\n" + cell.source)
-        cell.source = cell.source.replace("    return float(best)", "    return Anything(-1.0)")
-        return nb
+        return _wrong_last(nb, "Anything(-1.0)")
     if kind == "deleted grading cell":
         nb.cells = [c for c in nb.cells if c not in _cells(nb, "test_make_bar")]
         return nb
