@@ -2,6 +2,7 @@
 # needs, so a fresh clone needs nothing but Python 3.10-3.13 and make.
 #
 #   make lab               start JupyterLab on your working copy (workspace/)
+#   make formgrader        the instructor's JupyterLab on the repository (Nbgrader menu: Formgrader)
 #   make update-notebooks  bring in new/updated notebooks; never touches ones you edited
 #   make test              the whole test suite, smoke profile, offline (what CI runs)
 #   make test-quick        only the quick tests (pytest -m "not slow")
@@ -31,7 +32,7 @@ AS_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help lab update-notebooks test test-quick release collect grade grader-image feedback export summary bench data lint system-deps
+.PHONY: help lab update-notebooks test test-quick release collect grade grader-image feedback export summary bench data lint system-deps browser-deps formgrader
 
 help:
 	@awk '/^#/ { sub(/^# ?/, ""); print; next } { exit }' Makefile
@@ -42,36 +43,61 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-# Re-install when pyproject.toml changes (the stamp records which extras are in).
-$(VENV)/.installed-$(TF): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e ".[$(TF)]"
+# Re-install when pyproject.toml changes (the stamp records which extras are in). The lab
+# settings the kit ships go where JupyterLab reads defaults (editable installs skip them).
+LAB_SETTINGS := utils/jupyter/default_setting_overrides.json
+define install_lab_settings
+	@mkdir -p $(VENV)/etc/jupyter/labconfig && cp $(LAB_SETTINGS) $(VENV)/etc/jupyter/labconfig/
+endef
+
+$(VENV)/.installed-$(TF): pyproject.toml $(LAB_SETTINGS) | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[$(TF),lab]"
+	$(install_lab_settings)
 	@touch $@
 
-$(VENV)/.installed-$(TF)-dev: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e ".[$(TF),dev]"
+$(VENV)/.installed-$(TF)-dev: pyproject.toml $(LAB_SETTINGS) | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[$(TF),lab,dev]"
+	$(install_lab_settings)
 	@touch $@ $(VENV)/.installed-$(TF)
 
 lab: $(VENV)/.installed-$(TF)
 	@$(BIN)/python -m utils.workspace --workspace "$(WORKSPACE)"
 	cd "$(WORKSPACE)" && $(BIN)/jupyter lab $(AS_ROOT) $(LAB_ARGS)
 
+# The instructor's JupyterLab: nbgrader's formgrader on this repository (the configuration
+# in autograde/ is read from the folder the server starts in; the files are the whole repo).
+formgrader: $(VENV)/.installed-$(TF)
+	cd autograde && $(BIN)/jupyter lab $(AS_ROOT) --ServerApp.root_dir="$(CURDIR)" \
+	  $(LAB_ARGS)
+
 update-notebooks: $(VENV)/.installed-$(TF)
 	@$(BIN)/python -m utils.workspace --update --workspace "$(WORKSPACE)"
 
-# The grading sandbox needs bubblewrap (Debian/Ubuntu package `bubblewrap`). As root
-# (CI, containers) or with password-less sudo it is installed here; otherwise we say how.
-system-deps:
-	@command -v bwrap >/dev/null 2>&1 || { \
+# System packages, from apt when we are root (CI, containers) or have password-less sudo;
+# otherwise we say what to install. $(call apt_need,COMMAND,PACKAGE,WHAT IT IS FOR)
+define apt_need
+	@command -v $(1) >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then SUDO=; \
 	  elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null && command -v apt-get >/dev/null 2>&1; then SUDO="sudo -n"; \
-	  else echo "The grading sandbox needs bubblewrap: install it (e.g. sudo apt-get install bubblewrap) and rerun."; exit 1; fi; \
-	  echo "installing bubblewrap (the grading sandbox)"; \
-	  $$SUDO apt-get install -y -q bubblewrap >/dev/null 2>&1 || { $$SUDO apt-get update -q >/dev/null && $$SUDO apt-get install -y -q bubblewrap >/dev/null; }; }
+	  else echo "$(2) is needed for $(3): install it (e.g. sudo apt-get install $(2)) and rerun."; exit 1; fi; \
+	  echo "installing $(2) ($(3))"; \
+	  $$SUDO apt-get install -y -q $(2) >/dev/null 2>&1 || { $$SUDO apt-get update -q >/dev/null && $$SUDO apt-get install -y -q $(2) >/dev/null; }; }
+endef
+
+# The grading sandbox needs bubblewrap (Debian/Ubuntu package `bubblewrap`).
+system-deps:
+	$(call apt_need,bwrap,bubblewrap,the grading sandbox)
+
+# The browser tests drive Debian's Chromium with Playwright (CHROMIUM=/path/to/chrome to
+# use another Chromium-based browser).
+export CHROMIUM ?=
+browser-deps:
+	$(if $(CHROMIUM),@test -x "$(CHROMIUM)" || { echo "CHROMIUM=$(CHROMIUM) is not an executable"; exit 1; },$(call apt_need,chromium,chromium,the browser tests))
 
 # CI calls exactly this (via .ci/run). Smoke profile, offline, timed part by part.
 test:
 	@t0=$$(date +%s); \
-	$(MAKE) --no-print-directory system-deps $(VENV)/.installed-$(TF)-dev || exit 1; \
+	$(MAKE) --no-print-directory system-deps browser-deps $(VENV)/.installed-$(TF)-dev || exit 1; \
 	t1=$$(date +%s); \
 	COURSE_PROFILE=smoke COURSE_OFFLINE=1 $(BIN)/python -m pytest -m "not slow" -q $(PYTEST_ARGS); rc1=$$?; \
 	t2=$$(date +%s); \

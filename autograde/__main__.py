@@ -20,7 +20,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from . import collect, grading, release, report, sandbox
+from . import collect, grading, header, release, report, sandbox
 
 
 def _gradebook(ns) -> Path:
@@ -37,7 +37,11 @@ def _nbgrader(ns, args: list[str]) -> None:
 
 def cmd_release(ns) -> None:
     """Regenerate course/, record the tests in the gradebook, publish to the exchange."""
+    if header.update_readme(ns.root / "README.md"):
+        print("updated the Colab and Binder badges in README.md")
     for name in ns.assignments or release.assignments(ns.root / "solutions"):
+        if release.update_headers(name, source=ns.root / "solutions"):
+            print(f"updated the header cells (badges, Colab install) of solutions/{name}")
         release.generate(name, ns.root / "course", source=ns.root / "solutions")
         print(f"regenerated course/{name}")
         # The gradebook keeps the graded cells (hidden tests included) that autograding

@@ -26,3 +26,6 @@ def test_wheel_contains_the_whole_utils_package(tmp_path):
     assert expected <= names, f"missing from the wheel: {sorted(expected - names)}"
     top = {n.split("/")[0] for n in names if not n.startswith("cnn_course_kit-")}
     assert top == {"utils"}, f"the wheel should install only utils/, not {sorted(top)}"
+    # The kit's JupyterLab defaults (no news pop-up) go to <prefix>/etc/jupyter/labconfig/.
+    settings = "etc/jupyter/labconfig/default_setting_overrides.json"
+    assert any(n.endswith(".data/data/" + settings) for n in names), sorted(names)[:20]

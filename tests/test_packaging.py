@@ -3,6 +3,7 @@ and the code and notebooks pass ruff."""
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -36,30 +37,50 @@ def _environment_pip() -> list[str]:
     return out
 
 
-def test_environment_yml_names_the_same_packages_as_pyproject():
+def _student_requirements() -> dict[str, str]:
+    """What environment.yml must list: dependencies + the cpu (Linux) and lab extras, by
+    name; where a name appears twice (ipywidgets), the extra's narrower range wins."""
     project = _pyproject()["project"]
     extras = project["optional-dependencies"]
-    wanted = {_name(r) for r in project["dependencies"] + extras["dev"]}
-    wanted |= {_name(r) for r in extras["cpu"] if "darwin" not in r or "!=" in r}
-    listed = [r for r in _environment_pip() if not r.startswith("-e")]
-    assert {_name(r) for r in listed} == wanted, (
+    cpu = [r for r in extras["cpu"] if "darwin" not in r or "!=" in r]
+    lab = [r for r in extras["lab"] if "python_version" not in r]  # the yml pins Python 3.11
+    return {_name(r): r.split(";")[0].replace(" ", "")
+            for r in project["dependencies"] + cpu + lab}
+
+
+def test_environment_yml_names_the_same_packages_as_pyproject():
+    wanted = set(_student_requirements())
+    listed = {_name(r) for r in _environment_pip()}
+    assert listed == wanted, (
         "environment.yml and pyproject.toml disagree. Only in environment.yml: "
-        f"{sorted({_name(r) for r in listed} - wanted)}; only in pyproject.toml: "
-        f"{sorted(wanted - {_name(r) for r in listed})}")
+        f"{sorted(listed - wanted)}; only in pyproject.toml: {sorted(wanted - listed)}")
 
 
 def test_environment_yml_uses_the_same_version_ranges():
-    project = _pyproject()["project"]
-    ranges = {_name(r): r.split(";")[0].replace(" ", "") for r in
-              project["dependencies"] + project["optional-dependencies"]["dev"]}
+    ranges = _student_requirements()
     for req in _environment_pip():
-        name = _name(req)
-        if name in ranges:
-            assert req.replace(" ", "") == ranges[name], f"{name}: {req!r} vs {ranges[name]!r}"
+        assert req.replace(" ", "") == ranges[_name(req)], f"{req!r} vs {ranges[_name(req)]!r}"
 
 
-def test_environment_yml_installs_this_repository_with_its_extras():
-    assert "-e .[cpu,dev]" in _environment_pip()
+def test_environment_yml_does_not_install_the_repository():
+    """repo2docker builds the environment before copying the repository: no local paths."""
+    local = [r for r in _environment_pip() if r.startswith(("-e", ".", "/", "file:"))]
+    assert not local, f"environment.yml installs a local path, which breaks Binder: {local}"
+
+
+@pytest.mark.slow
+def test_binder_postbuild_installs_the_kit_and_its_lab_settings(tmp_path):
+    """Binder's postBuild, run here into a scratch prefix (offline: no build isolation)."""
+    post = ROOT / "postBuild"
+    assert post.stat().st_mode & 0o111, "postBuild must be executable (repo2docker runs it)"
+    env = dict(os.environ, PIP_PREFIX=str(tmp_path), PIP_NO_BUILD_ISOLATION="0",
+               PIP_IGNORE_INSTALLED="1",  # leave this environment's editable install alone
+               PATH=str(Path(sys.executable).parent) + os.pathsep + os.environ["PATH"])
+    proc = subprocess.run([str(post)], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    assert (tmp_path / "etc/jupyter/labconfig/default_setting_overrides.json").is_file()
+    installed = list(tmp_path.glob("lib/python*/site-packages/utils/checks.py"))
+    assert installed, sorted(str(p) for p in tmp_path.rglob("*"))[:30]
 
 
 def test_ci_runs_exactly_the_readme_test_command():
