@@ -54,12 +54,30 @@ def _open(page, lab, path: str) -> None:
     page.goto(lab.url(f"lab/tree/{path}?reset"))
     page.wait_for_selector(f"{PANEL} .jp-Notebook-ExecutionIndicator[data-status='idle']",
                            timeout=90_000)
+    _accept_kernel_dialog(page, wait_ms=3_000)
+
+
+def _accept_kernel_dialog(page, wait_ms: int) -> bool:
+    """If JupyterLab asks which kernel to use (it does when the first kernel of a fresh
+    environment is slow to start), choose the default Python 3 kernel, as a student would."""
+    dialog = page.locator(".jp-Dialog", has_text="Select Kernel")
+    try:
+        dialog.wait_for(timeout=wait_ms)
+    except Exception:  # Playwright's TimeoutError: no dialog, nothing to do
+        return False
+    dialog.get_by_role("button", name="Select").click()
+    page.wait_for_selector(f"{PANEL} .jp-Notebook-ExecutionIndicator[data-status='idle']",
+                           timeout=90_000)
+    return True
 
 
 def _run_all(page) -> list[str]:
     """Run > Run All Cells; wait until it finishes; return the code cells' prompts."""
-    page.get_by_role("menuitem", name="Run", exact=True).click()
-    page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+    for _attempt in range(2):  # again if the click only brought up the kernel question
+        page.get_by_role("menuitem", name="Run", exact=True).click()
+        page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+        if not _accept_kernel_dialog(page, wait_ms=2_000):
+            break
     page.wait_for_function(RUN_FINISHED, arg=PANEL, timeout=240_000)
     return page.locator(f"{PANEL} .jp-CodeCell .jp-InputPrompt").all_text_contents()
 
