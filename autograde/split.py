@@ -148,6 +148,24 @@ def _mutated(stmt: ast.stmt) -> set[str]:
     return out
 
 
+def _own_targets(stmt: ast.stmt) -> set[str]:
+    """Names a statement binds before it reads them: a ``for`` loop's variables, ``with
+    ... as`` names. Reading them inside the statement is reading the cell's own value."""
+    targets: list[ast.expr] = []
+    if isinstance(stmt, (ast.For, ast.AsyncFor)):
+        targets.append(stmt.target)
+    if isinstance(stmt, (ast.With, ast.AsyncWith)):
+        targets += [item.optional_vars for item in stmt.items if item.optional_vars]
+    return {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
+
+
+def _updated(stmt: ast.stmt) -> set[str]:
+    """Names an augmented assignment anywhere in ``stmt`` reads as well as binds
+    (``x += 1`` in a loop body); ``symtable`` reports them as bound only."""
+    return {n.target.id for n in ast.walk(stmt)
+            if isinstance(n, ast.AugAssign) and isinstance(n.target, ast.Name)}
+
+
 def _check_name(stmt: ast.stmt) -> str | None:
     if (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call)
             and isinstance(stmt.value.func, ast.Name)
@@ -206,6 +224,7 @@ def plan(source: str, trusted_names: set[str], *, where: str = "a grading cell")
                                    "cannot be split; make every check a top-level statement.")
         reads, binds = _names(ast.unparse(stmt))
         binds |= _mutated(stmt)
+        reads = (reads | _updated(stmt)) - (_own_targets(stmt) - defined)
         if binds & {n for n in trusted_names if n.startswith(CHECK_PREFIX)}:
             raise GradingCellError(f"{where}, line {stmt.lineno}: do not rebind a check.")
         step = Step(stmt, student=from_student(reads))

@@ -134,6 +134,29 @@ def test_patching_the_students_side_cannot_pass_a_wrong_answer(patch):
     assert failure is not None and failure.ename == "CheckFailure"
 
 
+LOOP_CELL = '''
+"""a list built in a loop reaches the student's call, and an expected value built in a
+loop stays with the grader"""
+layers = []
+for n in [2, 3]:
+    layers += [n] * n
+total = 0
+for n in layers:
+    total += n
+check_equal(count(layers), total, name="count(layers)")
+'''
+
+
+def test_values_built_in_loops_go_where_they_are_needed():
+    plan = split.plan(LOOP_CELL, TRUSTED)
+    program = plan.student_program().split("def __course_emit__")[1]
+    assert "layers = []" in program and "layers += [n] * n" in program
+    assert "total" not in program, "the expected value must be computed by the grader"
+    assert grade(LOOP_CELL, "def count(xs):\n    return sum(xs)\n") is None
+    failure = grade(LOOP_CELL, "def count(xs):\n    return len(xs)\n")
+    assert failure is not None and "count(layers)" in failure.message
+
+
 def test_student_errors_and_missing_values_fail():
     failure = grade(CELL, "def double(x):\n    raise NotImplementedError()\n")
     assert failure.ename == "NotImplementedError" and "double(2.0)" in failure.message

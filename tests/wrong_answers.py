@@ -186,4 +186,63 @@ WRONG_ANSWERS = {
             "loses": {"test_im2col"},
         },
     ],
+    "04-pooling": [
+        {   # the window's sum divided by its side instead of by its number of values
+            "name": "average divided by the window's side",
+            "cell": "pool2d",
+            "find": "return windows.mean(axis=(-2, -1))",
+            "replace": "return windows.sum(axis=(-2, -1)) / size",
+            "loses": {"test_pool2d"},
+        },
+        {   # right for p = 2 on any input, wrong for odd p on negative values
+            "name": "Lp pooling without the absolute value",
+            "cell": "pool2d",
+            "find": "(np.abs(windows) ** p)",
+            "replace": "(windows ** p)",
+            "loses": {"test_pool2d"},
+        },
+        {   # the mean over the channels at every position instead of over the positions
+            "name": "global pooling over the wrong axis",
+            "cell": "global_pool",
+            "find": "return volume.mean(axis=(0, 1))",
+            "replace": "return volume.mean(axis=-1)",
+            "loses": {"test_global_pool"},
+        },
+        {   # where windows overlap, the last window's share replaces the others
+            "name": "overlapping gradients overwritten, not added",
+            "cell": "avg_pool_backward",
+            "find": "c * stride:c * stride + size] += dout[r, c] / (size * size)",
+            "replace": "c * stride:c * stride + size] = dout[r, c] / (size * size)",
+            "loses": {"test_avg_pool_backward"},
+        },
+        {   # the average pooling gradient divided by the wrong count
+            "name": "average gradient divided by the window's side",
+            "cell": "avg_pool_backward",
+            "find": "+= dout[r, c] / (size * size)",
+            "replace": "+= dout[r, c] / size",
+            "loses": {"test_avg_pool_backward"},
+        },
+        {   # max pooling's gradient treated like sum pooling's
+            "name": "gradient to every position, not the arg-max",
+            "cell": "max_pool_backward",
+            "find": "dx[r * stride + i, c * stride + j] += dout[r, c]",
+            "replace": "dx[r * stride:r * stride + size, c * stride:c * stride + size] += dout[r, c]",
+            "loses": {"test_max_pool_backward"},
+        },
+        {   # the lecture notes' rule: 1 for every value equal to the maximum
+            "name": "gradient to every tied maximum",
+            "cell": "max_pool_backward",
+            "find": "dx[r * stride + i, c * stride + j] += dout[r, c]",
+            "replace": ("dx[r * stride:r * stride + size, c * stride:c * stride + size] += "
+                        "dout[r, c] * (window == window.max())"),
+            "loses": {"test_max_pool_backward"},
+        },
+        {   # every layer adds k - 1 pixels, as if no layer had a stride
+            "name": "receptive field without the jump",
+            "cell": "receptive_field",
+            "find": "r += (k - 1) * j",
+            "replace": "r += k - 1",
+            "loses": {"test_receptive_field"},
+        },
+    ],
 }
