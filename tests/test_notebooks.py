@@ -53,13 +53,28 @@ def test_every_exercise_has_visible_and_hidden_tests(assignment):
     nb = nbformat.read(_notebook("solutions", assignment), as_version=4)
     tests = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")
              and c.cell_type == "code"]
-    assert len(tests) >= 4
+    assert len(tests) >= 5, f"{assignment}: {len(tests)} auto-graded exercises, the course promises 5"
     for cell in tests:
         gid = cell.metadata["nbgrader"]["grade_id"]
         visible = cell.source.split("### BEGIN HIDDEN TESTS")[0]
         assert "check_" in visible, f"{gid}: no visible check"
         assert "### BEGIN HIDDEN TESTS" in cell.source, f"{gid}: no hidden tests"
         assert "assert " not in cell.source, f"{gid}: use utils.checks, not a bare assert"
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_written_answers_show_the_student_one_prompt(assignment):
+    """The solution's answer is the whole cell (nbgrader swaps it for one prompt); a stub line
+    left above ### BEGIN SOLUTION would show the student the prompt twice."""
+    def written(kind):
+        nb = nbformat.read(_notebook(kind, assignment), as_version=4)
+        return {c.metadata["nbgrader"]["grade_id"]: c.source for c in nb.cells
+                if c.cell_type == "markdown" and c.metadata.get("nbgrader", {}).get("solution")}
+    answers, prompts = written("solutions"), written("course")
+    assert answers, f"{assignment}: no written answer"
+    for gid, text in answers.items():
+        assert "YOUR ANSWER HERE" not in text, f"{gid}: remove the stub from the solution"
+        assert prompts[gid] == "YOUR ANSWER HERE", f"{gid}: the student sees {prompts[gid]!r}"
 
 
 @pytest.mark.slow
