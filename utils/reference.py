@@ -22,3 +22,30 @@ def correlate2d_valid(image, kernel) -> np.ndarray:
     if kernel.shape[0] > image.shape[0] or kernel.shape[1] > image.shape[1]:
         raise ValueError(f"kernel {kernel.shape} does not fit in image {image.shape}")
     return np.einsum("rcij,ij->rc", sliding_window_view(image, kernel.shape), kernel)
+
+
+def max_pool_gradient_tf(x, dout, size: int, stride: int | None = None) -> np.ndarray:
+    """The gradient of 2-D max pooling (valid windows) as TensorFlow's ``GradientTape``
+    computes it: ``dout`` routed to each window's maximum, the first in reading order on a
+    tie, summed where windows overlap. Taught in notebook 04.
+
+    It runs on the CPU: there TensorFlow breaks ties by reading order, while cuDNN on a
+    GPU may pick another maximum.
+    """
+    import tensorflow as tf
+
+    x = np.asarray(x, dtype=np.float64)
+    dout = np.asarray(dout, dtype=np.float64)
+    if x.ndim != 2 or dout.ndim != 2:
+        raise ValueError(f"x and dout must be 2-D. Received: shapes {x.shape} and {dout.shape}")
+    stride = size if stride is None else stride
+    expected = ((x.shape[0] - size) // stride + 1, (x.shape[1] - size) // stride + 1)
+    if dout.shape != expected:
+        raise ValueError(f"dout must have the pooled shape {expected}. Received: {dout.shape}")
+    with tf.device("/CPU:0"):
+        x_t = tf.constant(x[None, :, :, None])
+        with tf.GradientTape() as tape:
+            tape.watch(x_t)
+            y = tf.nn.max_pool2d(x_t, size, stride, "VALID")
+        grad = tape.gradient(y, x_t, output_gradients=tf.constant(dout[None, :, :, None]))
+    return grad.numpy()[0, :, :, 0]
