@@ -116,8 +116,12 @@ def setup(seed: int | None = None, *, use_tensorflow: bool = True, verbose: bool
     """
     # TensorFlow's C++ warnings (e.g. Grappler's during training) bury a notebook's own
     # output; errors still show. Set before TensorFlow is imported, here or later in the
-    # notebook. (TF 2.21's one-line oneDNN notice at import ignores it; it is harmless.)
+    # notebook. The notices TensorFlow writes while it loads ignore it: the first import of
+    # TensorFlow or Keras from here on runs with those filtered out of fd 2 (utils.quiet).
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    from . import quiet
+
+    quiet.install()
     cfg = settings()
     if seed is not None:
         cfg = Settings(cfg.profile, cfg.offline, cfg.data_dir, int(seed))
