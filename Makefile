@@ -14,11 +14,13 @@
 #   make export            grades per exercise as CSV (autograde/grades.csv)
 #   make summary A=..      averages per exercise and the most common failures
 #   make bench             how long grading takes here (40 submissions, 1 and 2 workers)
+#   make student-edition DEST=.. REPO=..  the course for students, answers left out
 #   make data              download data sets into the cache for offline/classroom use
 #   make lint              ruff on the code and the notebooks
 #
 # NVIDIA GPU:  make lab TF=gpu   (installs tensorflow[and-cuda] instead of the CPU wheel)
 
+# student-edition
 PYTHON ?= python3
 TF ?= cpu
 VENV ?= .venv
@@ -29,10 +31,12 @@ LAB_ARGS ?=
 WORKSPACE ?= workspace
 # Jupyter refuses to run as root (containers, CI) unless told it may.
 AS_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
+# /student-edition
 PYTEST_ARGS ?=
+# student-edition
 
 .DEFAULT_GOAL := help
-.PHONY: help lab update-notebooks test test-quick release collect grade grader-image feedback export summary bench data lint system-deps browser-deps formgrader
+.PHONY: help lab update-notebooks test test-quick release collect grade grader-image feedback export summary bench data lint system-deps browser-deps formgrader student-edition
 
 help:
 	@awk '/^#/ { sub(/^# ?/, ""); print; next } { exit }' Makefile
@@ -45,33 +49,48 @@ $(BIN)/python:
 
 # Re-install when pyproject.toml changes (the stamp records which extras are in). The lab
 # settings the kit ships go where JupyterLab reads defaults (editable installs skip them).
+# The kernel settings load utils.quiet in every kernel of the environment (TensorFlow's
+# start-up notices filtered out of fd 2, genuine warnings kept: see utils/quiet.py).
 LAB_SETTINGS := utils/jupyter/default_setting_overrides.json
+KERNEL_SETTINGS := utils/jupyter/ipython_kernel_config.json
 define install_lab_settings
 	@mkdir -p $(VENV)/etc/jupyter/labconfig && cp $(LAB_SETTINGS) $(VENV)/etc/jupyter/labconfig/
+	@mkdir -p $(VENV)/etc/ipython && cp $(KERNEL_SETTINGS) $(VENV)/etc/ipython/
 endef
 
-$(VENV)/.installed-$(TF): pyproject.toml $(LAB_SETTINGS) | $(BIN)/python
+$(VENV)/.installed-$(TF): pyproject.toml $(LAB_SETTINGS) $(KERNEL_SETTINGS) | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[$(TF),lab]"
 	$(install_lab_settings)
 	@touch $@
+# /student-edition
 
-$(VENV)/.installed-$(TF)-dev: pyproject.toml $(LAB_SETTINGS) | $(BIN)/python
+$(VENV)/.installed-$(TF)-dev: pyproject.toml $(LAB_SETTINGS) $(KERNEL_SETTINGS) | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[$(TF),lab,dev]"
 	$(install_lab_settings)
 	@touch $@ $(VENV)/.installed-$(TF)
 
+# student-edition
+# Which of nbgrader's tools JupyterLab shows: a Jupyter config folder of utils/jupyter/ goes
+# first on JUPYTER_CONFIG_PATH. `student`: Assignments and Validate only (what make lab and a
+# Binder or `pip install .` environment get); `instructor`: also Create Assignment, Formgrader
+# and Course List. Both give Validate the teaching message first (utils/jupyter/__init__.py).
+jupyter_tools = JUPYTER_CONFIG_PATH="$(CURDIR)/utils/jupyter/$(1)$${JUPYTER_CONFIG_PATH:+:$$JUPYTER_CONFIG_PATH}"
+
 lab: $(VENV)/.installed-$(TF)
 	@$(BIN)/python -m utils.workspace --workspace "$(WORKSPACE)"
-	cd "$(WORKSPACE)" && $(BIN)/jupyter lab $(AS_ROOT) $(LAB_ARGS)
+	cd "$(WORKSPACE)" && $(call jupyter_tools,student) $(BIN)/jupyter lab $(AS_ROOT) $(LAB_ARGS)
+# /student-edition
 
 # The instructor's JupyterLab: nbgrader's formgrader on this repository (the configuration
 # in autograde/ is read from the folder the server starts in; the files are the whole repo).
 formgrader: $(VENV)/.installed-$(TF)
-	cd autograde && $(BIN)/jupyter lab $(AS_ROOT) --ServerApp.root_dir="$(CURDIR)" \
-	  $(LAB_ARGS)
+	cd autograde && $(call jupyter_tools,instructor) $(BIN)/jupyter lab $(AS_ROOT) \
+	  --ServerApp.root_dir="$(CURDIR)" $(LAB_ARGS)
 
+# student-edition
 update-notebooks: $(VENV)/.installed-$(TF)
 	@$(BIN)/python -m utils.workspace --update --workspace "$(WORKSPACE)"
+# /student-edition
 
 # System packages, from apt when we are root (CI, containers) or have password-less sudo;
 # otherwise we say what to install. $(call apt_need,COMMAND,PACKAGE,WHAT IT IS FOR)
@@ -136,8 +155,19 @@ feedback export summary: $(VENV)/.installed-$(TF)
 bench: system-deps $(VENV)/.installed-$(TF)
 	COURSE_PROFILE=smoke $(BIN)/python -m autograde.bench $(ARGS)
 
+# student-edition
 data: $(VENV)/.installed-$(TF)
 	$(BIN)/python -m utils.datasets
+# /student-edition
+
+# The student edition (autograde/edition.py): course/, utils/, a README and Makefile made of
+# the parts marked student-edition in these two files; no solutions/, autograde/ or tests/.
+# Its badges and Colab cells name REPO= (or pyproject's [tool.cnn-course-kit] student-repository).
+DEST ?=
+REPO ?=
+student-edition: $(VENV)/.installed-$(TF)
+	@test -n "$(DEST)" || { echo "make student-edition needs DEST=FOLDER outside the kit, e.g. DEST=../course-student"; exit 1; }
+	$(BIN)/python -m autograde student-edition "$(DEST)" $(if $(REPO),--repository "$(REPO)")
 
 lint: $(VENV)/.installed-$(TF)-dev
 	$(BIN)/ruff check utils autograde tests solutions course

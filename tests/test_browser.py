@@ -6,6 +6,7 @@ Debian's Chromium. Screenshots of every step land in ``artifacts/browser/``.
 
 from __future__ import annotations
 
+import copy
 import json
 import shutil
 from pathlib import Path
@@ -15,6 +16,7 @@ import pytest
 
 from tests.browser import browser_page
 from tests.lab_server import make_server
+from tests.wrong_answers import WRONG_ANSWERS
 
 ROOT = Path(__file__).resolve().parents[1]
 ASSIGNMENTS = sorted(p.name for p in (ROOT / "solutions").iterdir() if list(p.glob("*.ipynb")))
@@ -115,6 +117,16 @@ def test_solved_notebook_runs_in_jupyterlab(student_lab, name):
             images = sum(1 for c in nb.cells if c.cell_type == "code" for o in c.outputs
                          if "image/png" in o.get("data", {}))
             assert images >= 1, "no matplotlib figure was displayed"
+        with rec.step("no cell wrote to stderr"):
+            # Library start-up notices and warnings land in stderr (a red box in the lab);
+            # a solved notebook shows none, from the setup cell's banner to the end.
+            stderr = [(i, o.text) for i, c in enumerate(nb.cells) if c.cell_type == "code"
+                      for o in c.outputs if o.output_type == "stream" and o.name == "stderr"]
+            boxes = page.locator(f"{PANEL} [data-mime-type='application/vnd.jupyter.stderr']")
+            if stderr and boxes.count():
+                boxes.first.scroll_into_view_if_needed()
+            assert not stderr, "cells wrote to stderr:\n" + "\n".join(
+                f"cell {i}: {text[:800]}" for i, text in stderr)
         with rec.step("figures are on the page"):
             figures = page.locator(f"{PANEL} .jp-OutputArea-output img")
             assert figures.count() >= 1
@@ -150,7 +162,8 @@ def _check_slider_redraws(rec) -> None:
 @pytest.mark.parametrize("name", ASSIGNMENTS[:1])
 def test_validate_as_a_student(student_lab, name):
     """nbgrader's Validate button: a solved copy passes, the untouched notebook fails and the
-    dialog lists the failing exercises."""
+    dialog lists the failing exercises; one mistake fails one exercise, and the dialog shows
+    its teaching message before the test cell."""
     released = nbformat.read(ROOT / "course" / name / f"{name}.ipynb", as_version=4)
     graded = [c for c in released.cells if c.metadata.get("nbgrader", {}).get("grade")]
     with browser_page(f"validate-{name}") as rec:
@@ -159,8 +172,8 @@ def test_validate_as_a_student(student_lab, name):
             _open(page, student_lab, f"{name}/solved-{name}.ipynb")
             dialog = _validate(page)
             assert "Success! Your notebook passes all the tests." in dialog.inner_text()
-            dialog.get_by_role("button", name="Ok").click()
         with rec.step("validate the untouched notebook"):
+            dialog.get_by_role("button", name="Ok").click()  # after the screenshot of it
             _open(page, student_lab, f"{name}/{name}.ipynb")
             dialog = _validate(page)
             text = dialog.inner_text()
@@ -170,6 +183,53 @@ def test_validate_as_a_student(student_lab, name):
                 f"Validate listed {failures} failing cells, the notebook has {len(graded)} "
                 f"graded cells:\n{text[:3000]}")
             assert "NotImplementedError" in text
+        case = next(c for c in WRONG_ANSWERS[name] if len(c["loses"]) == 1)
+        (test_id,) = case["loses"]
+        test_cell = next(c for c in released.cells
+                         if c.metadata.get("nbgrader", {}).get("grade_id") == test_id)
+        wrong = f"{name}/wrong-{name}.ipynb"
+        nbformat.write(_solved_but(released, name, case), student_lab.workspace / wrong)
+        with rec.step(f"validate with one mistake ({case['name']})"):
+            dialog.get_by_role("button", name="Ok").click()
+            _open(page, student_lab, wrong)
+            dialog = _validate(page)
+            text = dialog.inner_text()
+            assert text.count("The following cell failed") == 1, text[:3000]
+            # The first box under "The following cell failed:" is the teaching message of
+            # utils.checks; the test cell's source comes after it.
+            first_box = dialog.locator("#validation-message pre").first.inner_text()
+            assert first_box.startswith("CheckFailure: "), first_box
+            assert "expected:" in first_box or "Hint:" in first_box, first_box
+            docstring = test_cell.source.splitlines()[0]
+            assert text.index(first_box.splitlines()[0]) < text.index(docstring), text[:3000]
+            assert "utils/checks.py" not in text, text[:3000]
+        with rec.step("the notebook's own traceback starts with the same message"):
+            dialog.get_by_role("button", name="Ok").click()
+            _run_all(page)
+            error = page.locator(f"{PANEL} .jp-OutputArea-output[data-mime-type="
+                                 "'application/vnd.jupyter.stderr']", has_text="CheckFailure")
+            assert error.count() == 1, error.count()
+            error.scroll_into_view_if_needed()
+            shown = error.text_content()  # not inner_text: off-screen cells are not laid out
+            assert shown.startswith(first_box.splitlines()[0]), shown[:2000]
+            assert "utils/checks.py" not in shown, shown[:2000]
+
+
+def _solved_but(released, name: str, case: dict):
+    """The released notebook with every answer filled in from solutions/ (as a student
+    who solved it has it) and one mistake: ``case`` from tests/wrong_answers.py."""
+    source = nbformat.read(ROOT / "solutions" / name / f"{name}.ipynb", as_version=4)
+    answers = {c.metadata["nbgrader"]["grade_id"]: c.source for c in source.cells
+               if c.metadata.get("nbgrader", {}).get("solution")}
+    nb = copy.deepcopy(released)
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if meta.get("solution"):  # code answers and written ones
+            cell.source = answers[meta["grade_id"]]
+            if meta["grade_id"] == case["cell"]:
+                assert case["find"] in cell.source, case
+                cell.source = cell.source.replace(case["find"], case["replace"])
+    return nb
 
 
 def _validate(page):
@@ -179,8 +239,72 @@ def _validate(page):
     return dialog
 
 
+# The lab plugins and menu entries of nbgrader's instructor tools (nbgrader 0.9).
+CREATE_ASSIGNMENT_TAB = "[data-id^='nbgrader-create']"
+INSTRUCTOR_ITEMS = {"Formgrader", "Formgrader (local)", "Course List", "Create assignment"}
+
+
+def _menu_items(page, menu: str) -> list[str]:
+    """Open a menu of the menu bar (left open for the step's screenshot; Escape closes it)
+    and return the labels of its visible entries."""
+    page.locator(".lm-MenuBar-item", has_text=menu).first.click()
+    page.locator(".lm-Menu .lm-Menu-item").first.wait_for()
+    labels = page.locator(".lm-Menu .lm-Menu-item:visible .lm-Menu-itemLabel").all_inner_texts()
+    return [label.strip() for label in labels]
+
+
+def _palette_items(page, query: str) -> list[str]:
+    """The command palette's entries for ``query`` (left open, like :func:`_menu_items`)."""
+    page.keyboard.press("Control+Shift+C")
+    box = page.locator(".lm-CommandPalette-input")
+    box.wait_for()
+    box.fill(query)
+    # The palette re-renders its list on Lumino's next update, an animation frame after the
+    # input event: two frames later the list is this query's.
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+    items = page.locator(".lm-CommandPalette-item:visible .lm-CommandPalette-itemLabel")
+    return [t.strip() for t in items.all_inner_texts()]
+
+
+def test_student_lab_shows_student_tools_only(student_lab):
+    """`make lab`: nbgrader's Assignments and Validate; no Create Assignment panel, no
+    Formgrader or Course List anywhere (menus, command palette, launcher, URL)."""
+    name = ASSIGNMENTS[0]
+    with browser_page("student-tools") as rec:
+        page = rec.page
+        with rec.step("launcher has no instructor tool"):
+            page.goto(student_lab.url("lab?reset"))
+            launcher = page.locator(".jp-Launcher")
+            launcher.wait_for()
+            text = launcher.inner_text()
+            assert not any(item in text for item in INSTRUCTOR_ITEMS), text
+        with rec.step("notebook has Validate and no Create Assignment panel"):
+            _open(page, student_lab, f"{name}/{name}.ipynb")
+            page.locator(PANEL).get_by_role("button", name="Validate").wait_for()
+            assert page.locator(CREATE_ASSIGNMENT_TAB).count() == 0
+            assert page.get_by_text("Create Assignment", exact=True).count() == 0
+        with rec.step("Nbgrader menu: Assignment List only"):
+            items = _menu_items(page, "Nbgrader")
+            assert "Assignment List" in items, items
+            assert not INSTRUCTOR_ITEMS & set(items), items
+        with rec.step("command palette has no instructor tool"):
+            page.keyboard.press("Escape")
+            items = _palette_items(page, "nbgrader")
+            assert "Assignment List" in items, items
+            assert not INSTRUCTOR_ITEMS & set(items), items
+        with rec.step("Assignments opens"):
+            page.keyboard.press("Escape")
+            page.locator(".lm-MenuBar-item", has_text="Nbgrader").first.click()
+            page.locator(".lm-Menu-item:visible", has_text="Assignment List").click()
+            page.locator(".lm-TabBar-tab:visible", has_text="Assignments").wait_for()
+        with rec.step("the formgrader URL is not served"):
+            reply = page.goto(student_lab.url("formgrader"))
+            assert reply.status == 404, reply.status
+
+
 def test_formgrader_lists_the_assignments(tmp_path):
-    """`make formgrader`: the instructor's formgrader page lists every assignment."""
+    """`make formgrader`: the instructor's formgrader page lists every assignment, and its
+    JupyterLab has nbgrader's instructor tools (Create Assignment, Formgrader, Course List)."""
     with make_server("formgrader", tmp_path / "formgrader.log") as lab, \
             browser_page("formgrader") as rec:
         page = rec.page
@@ -195,3 +319,13 @@ def test_formgrader_lists_the_assignments(tmp_path):
                                    arg=len(ASSIGNMENTS))
             links = page.locator(edit).evaluate_all("els => els.map(e => e.getAttribute('href'))")
             assert sorted({h.rsplit("/", 1)[-1] for h in links}) == ASSIGNMENTS, links
+        with rec.step("JupyterLab has the instructor tools"):
+            page.goto(lab.url("lab?reset"))
+            page.locator(".jp-Launcher").wait_for()
+            page.locator(CREATE_ASSIGNMENT_TAB).first.wait_for()
+            items = _menu_items(page, "Nbgrader")
+            assert {"Assignment List", "Course List", "Formgrader"} <= set(items), items
+        with rec.step("command palette has the instructor tools"):
+            page.keyboard.press("Escape")
+            items = _palette_items(page, "nbgrader")
+            assert {"Course List", "Formgrader"} <= set(items), items

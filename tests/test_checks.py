@@ -34,12 +34,56 @@ def test_checks_return_none_so_nbgrader_never_reads_partial_credit():
     assert checks.check_equal("a", "a") is None
 
 
-def test_helper_frames_are_hidden_from_ipython_tracebacks():
+def test_helper_frames_are_hidden_from_pytest_tracebacks():
     import inspect
 
     for name in dir(checks):
         if name.startswith("check_"):
             assert "__tracebackhide__" in inspect.getsource(getattr(checks, name)), name
+
+
+# A grading cell failing in a real IPython shell (a subprocess: the shell is a singleton
+# that would stay behind in this test process); prints the lines IPython would show.
+_IPYTHON_CELL = r"""
+import json, re
+from IPython.core.interactiveshell import InteractiveShell
+shell = InteractiveShell.instance()
+shown = []
+shell._showtraceback = lambda etype, value, stb: shown.append(stb)
+shell.run_cell("from utils.checks import check_close")
+shell.run_cell("%xmode " + MODE)
+shell.run_cell('x = 2\ncheck_close(x, 3.0, name="scale(1)", hint="Multiply, do not add.")')
+print(json.dumps([re.sub(r"\x1b\[[0-9;]*m", "", line) for line in shown[-1]]))
+"""
+
+
+@pytest.mark.parametrize("mode", ["Context", "Verbose", "Plain"])
+def test_ipython_shows_the_teaching_message_first_and_no_helper_frame(mode):
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    proc = subprocess.run([sys.executable, "-c", _IPYTHON_CELL.replace("MODE", repr(mode))],
+                          cwd=root, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    lines = json.loads(proc.stdout.strip().splitlines()[-1])
+    text = "\n".join(lines)
+    assert lines[0].startswith("CheckFailure: scale(1) is not the expected value."), text
+    assert lines[0].rstrip().endswith("Hint: Multiply, do not add."), text
+    assert text.count("is not the expected value") == 1, text  # not repeated at the bottom
+    assert "utils/checks.py" not in text and "interactiveshell" not in text, text
+    assert "check_close(x, 3.0" in text, text  # the student's failing line is still shown
+
+
+def test_traceback_outside_ipython_also_starts_with_the_message():
+    with pytest.raises(CheckFailure) as err:
+        checks.check_equal(1, 2, name="n")
+    lines = err.value._render_traceback_()
+    assert lines[0].endswith("n is not the expected value.\n  expected: 2\n  got:      1")
+    text = "".join(lines)
+    assert "utils/checks.py" not in text and text.count("is not the expected value") == 1, text
 
 
 def test_check_close_says_expected_got_where_and_hint():

@@ -6,11 +6,17 @@ nbgrader counts it as a failed test and shows the message in the feedback::
 
     check_close(conv2d_valid(img, k), expected, name="conv2d_valid(image, sobel)",
                 hint="Did you flip the kernel? Deep-learning convolution does not.")
+
+In a notebook the failure shows the message first, then where it happened in the
+student's cell, and no frame of this module (see :meth:`CheckFailure._render_traceback_`).
 """
 
 from __future__ import annotations
 
 import numbers
+import re
+import traceback
+import types
 from collections.abc import Sequence
 
 import numpy as np
@@ -20,6 +26,52 @@ _MAX_SHOWN = 200  # characters of an array shown in a message
 
 class CheckFailure(AssertionError):
     """A failed check; its message is written for the student."""
+
+    def _render_traceback_(self) -> list[str]:
+        """The traceback IPython shows for this failure: the message first, then the
+        student's frames, without this module's.
+
+        ``__tracebackhide__`` alone cannot do it: IPython's formatter skips a frame whose
+        locals hold it except the innermost one (ultratb's ``i != lastrecord``), and the
+        innermost frame is always the ``check_*`` that raised. IPython asks an exception
+        for this method before formatting it (the kernel sends these lines to the notebook
+        and to nbgrader's Validate), so here the traceback is rebuilt without those frames.
+        """
+        header = f"\x1b[31m{type(self).__name__}\x1b[39m: {self}"
+        tb = _student_traceback(self.__traceback__)
+        try:
+            from IPython import get_ipython
+
+            shell = get_ipython()
+            stb = shell.InteractiveTB.structured_traceback(type(self), self, tb, tb_offset=0)
+        except Exception:  # noqa: BLE001 - outside IPython, or a changed IPython: plain lines
+            stb = traceback.format_exception(type(self), self, tb)
+        # IPython (and traceback) end with "CheckFailure: <message>": it now comes first.
+        while stb and _plain(stb[-1]).strip().endswith(_plain(header).strip()):
+            stb = stb[:-1]
+        return [header, *stb]
+
+
+def _plain(text: str) -> str:
+    """``text`` without ANSI colour codes."""
+    return re.sub(r"\x1b\[[0-9;]*m", "", text)
+
+
+def _student_traceback(tb: types.TracebackType | None) -> types.TracebackType | None:
+    """``tb`` without this module's frames and frames marked ``__tracebackhide__`` (the
+    helpers here; IPython's own ``run_code``), so the innermost frame left is the line of
+    the student's cell that called the check."""
+    kept = []
+    while tb is not None:
+        frame = tb.tb_frame
+        if frame.f_globals.get("__name__") != __name__ and not frame.f_locals.get(
+                "__tracebackhide__"):
+            kept.append(tb)
+        tb = tb.tb_next
+    rebuilt = None
+    for entry in reversed(kept):
+        rebuilt = types.TracebackType(rebuilt, entry.tb_frame, entry.tb_lasti, entry.tb_lineno)
+    return rebuilt
 
 
 def _show(value) -> str:
