@@ -7,6 +7,8 @@
     python -m autograde feedback ASSIGNMENT          one HTML page per student
     python -m autograde export   [ASSIGNMENT]        CSV: every exercise, and totals
     python -m autograde summary  ASSIGNMENT          averages and the most common failures
+    python -m autograde student-edition DEST [--repository URL]
+                                 a repository for students: the course without its answers
 
 The Makefile wraps each (``make grade A=01-visual-cortex``). Everything runs on this
 repository's ``autograde/`` folder and gradebook; see the README's instructor section.
@@ -20,7 +22,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from . import collect, grading, header, release, report, sandbox
+from . import collect, edition, grading, header, release, report, sandbox
 
 
 def _gradebook(ns) -> Path:
@@ -95,6 +97,11 @@ def cmd_summary(ns) -> None:
     print(report.summary(_db_url(ns), ns.assignment, root=ns.root))
 
 
+def cmd_student_edition(ns) -> None:
+    """Write the student edition (course/, utils/, no answers) to a folder outside the kit."""
+    print(edition.write(Path(ns.dest), ns.repository, root=ns.root))
+
+
 def main(argv: list[str] | None = None) -> int:
     """Parse the command line and run one command."""
     parser = argparse.ArgumentParser(prog="python -m autograde", description=__doc__,
@@ -130,6 +137,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("assignment", nargs="?")
     p.add_argument("--out", help="default: autograde/grades.csv")
     p.set_defaults(run=cmd_export)
+    p = sub.add_parser("student-edition", help=cmd_student_edition.__doc__)
+    p.add_argument("dest", help="a new or empty folder, or an edition written there before")
+    p.add_argument("--repository", help="the student repository's GitHub address (default: "
+                   "[tool.cnn-course-kit] student-repository in pyproject.toml)")
+    p.set_defaults(run=cmd_student_edition)
     ns = parser.parse_args(argv)
     try:
         ns.run(ns)

@@ -13,7 +13,14 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 
 def correlate2d_valid(image, kernel) -> np.ndarray:
-    """Valid 2-D cross-correlation (no kernel flip), as float64; taught in notebook 02."""
+    """Valid 2-D cross-correlation (no kernel flip), as float64; taught in notebook 02.
+
+    It answers notebook 02's ``conv2d_valid`` exercise, and it ships to students (the
+    student edition) because any student is one library call away from the same function:
+    ``scipy.signal.correlate2d(image, kernel, mode="valid")`` (SciPy comes with
+    scikit-learn). The exercise is worth doing for the loop it makes you write, not for a
+    secret result.
+    """
     image = np.asarray(image, dtype=float)
     kernel = np.asarray(kernel, dtype=float)
     if image.ndim != 2 or kernel.ndim != 2:
@@ -31,6 +38,12 @@ def max_pool_gradient_tf(x, dout, size: int, stride: int | None = None) -> np.nd
 
     It runs on the CPU: there TensorFlow breaks ties by reading order, while cuDNN on a
     GPU may pick another maximum.
+
+    It answers notebook 04's ``max_pool_backward`` exercise (with the arguments in another
+    order), and it ships to students (the student edition) because it is the library's
+    own answer, one call away for any student: ``tf.GradientTape`` around
+    ``tf.nn.max_pool2d``, which notebook 04 shows. The exercise asks for the routing
+    written out by hand.
     """
     import tensorflow as tf
 
