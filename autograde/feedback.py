@@ -8,7 +8,12 @@ grading cell,
 * removes the hidden part of the source (everything from ``### BEGIN HIDDEN TESTS``);
 * replaces each traceback by the error's message alone: the teaching message of
   ``utils.checks`` (what was expected, what was got, a hint), prefixed with whether a
-  visible or a hidden test failed, and which exercise it belongs to.
+  visible or a hidden test failed, and which exercise it belongs to;
+
+and, in every markdown cell, removes the graders' rubric (the region between
+``BEGIN MARK SCHEME`` and ``END MARK SCHEME``): nbgrader restores it in the autograded
+notebook so that the formgrader shows it beside each written answer, and a rubric that
+reached students would be next term's answer key.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import re
 from nbgrader.preprocessors import NbGraderPreprocessor
 
 BEGIN_HIDDEN = "### BEGIN HIDDEN TESTS"
+BEGIN_MARK_SCHEME, END_MARK_SCHEME = "BEGIN MARK SCHEME", "END MARK SCHEME"
 _LINE = re.compile(r"line (\d+)")
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
@@ -51,6 +57,19 @@ def explain(cell) -> None:
         output["traceback"] = [f"{kind} of exercise '{meta.get('grade_id')}' failed.", message]
 
 
+def without_mark_scheme(source: str) -> str:
+    """``source`` without its mark-scheme regions (an unclosed one runs to the end)."""
+    kept, inside = [], False
+    for line in source.split("\n"):
+        if BEGIN_MARK_SCHEME in line:
+            inside = True
+        elif END_MARK_SCHEME in line:
+            inside = False
+        elif not inside:
+            kept.append(line)
+    return "\n".join(kept).rstrip()
+
+
 class TeachingFeedback(NbGraderPreprocessor):
     """nbgrader preprocessor for ``generate_feedback`` (see the module docstring)."""
 
@@ -58,4 +77,6 @@ class TeachingFeedback(NbGraderPreprocessor):
         meta = cell.metadata.get("nbgrader", {})
         if cell.cell_type == "code" and meta.get("grade") and not meta.get("solution"):
             explain(cell)
+        elif cell.cell_type == "markdown" and BEGIN_MARK_SCHEME in cell.source:
+            cell.source = without_mark_scheme(cell.source)
         return cell, resources

@@ -56,6 +56,13 @@ c.SafeExecute.interrupt_on_timeout = True
 # Feedback pages show the teaching message of each failed test, never the hidden tests.
 c.GenerateFeedback.preprocessors = [pp.GetGrades, TeachingFeedback, CSSHTMLHeaderPreprocessor]
 
+# Rubrics for written answers: a locked markdown cell (the prompt above the answer) ends
+# with a region between <!-- BEGIN MARK SCHEME --> and <!-- END MARK SCHEME -->. nbgrader
+# removes it from the student version and restores it in the autograded notebook, so the
+# formgrader shows it to graders (TeachingFeedback removes it again from feedback pages).
+# nbgrader expects such regions only in "task" cells; ours are read-only prompt cells.
+c.ClearMarkScheme.enforce_metadata = False
+
 # Stubs the student sees in place of the solution.
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
