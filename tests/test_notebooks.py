@@ -157,3 +157,14 @@ def test_readme_course_map_states_the_real_points(assignment):
     header = nbformat.read(_notebook("solutions", assignment), as_version=4).cells[0].source
     assert f"{auto:g} auto-graded" in header and f"{manual:g} for a written answer" in header, (
         "the notebook's first cell should state its points")
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_notebook_states_the_time_the_course_map_gives(assignment):
+    rows = [line for line in (ROOT / "README.md").read_text().splitlines()
+            if line.startswith("|") and f"`{assignment}`" in line]
+    time = rows[0].strip().strip("|").split("|")[-1].strip()
+    assert time, f"README's course map gives no time for {assignment}"
+    header = nbformat.read(_notebook("solutions", assignment), as_version=4).cells[0].source
+    stated = f"About {time}".replace(" min", " minutes") if time.endswith(" min") else f"About {time}"
+    assert stated in header, f"the notebook's first cell should say {stated!r}, as the README does"

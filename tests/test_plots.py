@@ -46,6 +46,16 @@ def test_kernels_from_list_and_conv_weights():
     _renders(fig)
 
 
+def test_kernel_numbers_are_light_on_strong_cells_and_dark_near_zero():
+    from matplotlib.colors import to_rgb
+
+    fig = plots.kernels(np.array([[4.0, -4.0, 0.1]]))
+    colours = [to_rgb(t.get_color()) for t in fig.axes[0].texts]
+    assert colours == [(1.0, 1.0, 1.0), (1.0, 1.0, 1.0), (0.0, 0.0, 0.0)]
+    assert plots.readable_text_color((0.05, 0.05, 0.3)) == "white"
+    assert plots.readable_text_color((1.0, 0.95, 0.6, 1.0)) == "black"
+
+
 def test_feature_maps_accepts_batch_of_one_only():
     fig = plots.feature_maps(np.random.rand(1, 6, 6, 4))
     assert len([ax for ax in fig.axes if ax.images]) == 4

@@ -23,6 +23,13 @@ WRONG_ANSWERS = {
             "replace": "c = size // 2",
             "loses": {"test_make_bar"},
         },
+        {   # < instead of <=: a pixel exactly width / 2 from the centre line is left out
+            "name": "bar edge excluded",
+            "cell": "make_bar",
+            "find": "np.abs(across - position) <= width / 2",
+            "replace": "np.abs(across - position) < width / 2",
+            "loses": {"test_make_bar"},
+        },
         {   # NumPy broadcasting hides the mismatch: (3, 3) * (1, 3) works
             "name": "no shape check",
             "cell": "simple_cell_response",
@@ -37,6 +44,20 @@ WRONG_ANSWERS = {
             "replace": "return float(abs(np.sum(image * receptive_field)))",
             # the complex cell may reuse simple_cell_response; its own tests check the pooling
             # (max over every position), which is still right, so only this exercise loses
+            "loses": {"test_simple_cell_response"},
+        },
+        {   # np.sum gives np.float64, a subclass of float: check_type(x, float) lets it through
+            "name": "NumPy float64 instead of a Python float",
+            "cell": "simple_cell_response",
+            "find": "return float(max(0.0, np.sum(image * receptive_field)))",
+            "replace": "return max(0.0, np.sum(image * receptive_field))",
+            "loses": {"test_simple_cell_response"},
+        },
+        {   # a 2x3 image and a 3x2 field have the same number of pixels
+            "name": "sizes compared instead of shapes",
+            "cell": "simple_cell_response",
+            "find": "if image.shape != receptive_field.shape:",
+            "replace": "if image.size != receptive_field.size:",
             "loses": {"test_simple_cell_response"},
         },
         {   # degrees passed on as radians
@@ -60,11 +81,33 @@ WRONG_ANSWERS = {
             "replace": ")",
             "loses": {"test_preferred_orientation"},
         },
+        {   # right up to 359 degrees, wrong for 390
+            "name": "180 subtracted once instead of % 180",
+            "cell": "preferred_orientation",
+            "find": "return float(angles[int(np.argmax(responses))] % 180)",
+            "replace": ("best = angles[int(np.argmax(responses))]\n"
+                        "    return float(best - 180 if best >= 180 else best)"),
+            "loses": {"test_preferred_orientation"},
+        },
         {   # the last position is left out: range(H - h) instead of range(H - h + 1)
             "name": "off-by-one positions",
             "cell": "complex_cell_response",
             "find": "for r in range(H - h + 1):\n        for c in range(W - w + 1):",
             "replace": "for r in range(H - h):\n        for c in range(W - w):",
+            "loses": {"test_complex_cell_response"},
+        },
+        {   # the field's height compared with the image's width: only square images agree
+            "name": "fit check with height and width swapped",
+            "cell": "complex_cell_response",
+            "find": "if h > H or w > W:",
+            "replace": "if h > W or w > H:",
+            "loses": {"test_complex_cell_response"},
+        },
+        {   # a field exactly as large as the image fits once, at (0, 0)
+            "name": "field as large as the image refused",
+            "cell": "complex_cell_response",
+            "find": "if h > H or w > W:",
+            "replace": "if h >= H or w >= W:",
             "loses": {"test_complex_cell_response"},
         },
         {   # the seed slides' pairing of V1 with motion
@@ -92,6 +135,13 @@ WRONG_ANSWERS = {
                        "        for c in range(W - kw):",
             "loses": {"test_conv2d_valid"},
         },
+        {   # a too-wide kernel then fails in np.zeros, whose ValueError names no shapes
+            "name": "fit check on the height only",
+            "cell": "conv2d_valid",
+            "find": "if kh > H or kw > W:",
+            "replace": "if kh > H:",
+            "loses": {"test_conv2d_valid"},
+        },
         {   # np.flipud: only one axis flipped
             "name": "kernel flipped upside down only",
             "cell": "convolve2d_true",
@@ -104,6 +154,13 @@ WRONG_ANSWERS = {
             "cell": "minmax_normalize",
             "find": "return lo + (hi - lo) * (x - x.min()) / span",
             "replace": "return (hi - lo) * (x - x.min()) / span",
+            "loses": {"test_minmax_normalize"},
+        },
+        {   # np.full takes its dtype from the fill value: the int 0 gives an int array
+            "name": "constant input returned as integers",
+            "cell": "minmax_normalize",
+            "find": "return np.full(x.shape, float(lo))",
+            "replace": "return np.full(x.shape, lo)",
             "loses": {"test_minmax_normalize"},
         },
         {   # arctan of the ratio: left and right look the same
@@ -157,6 +214,13 @@ WRONG_ANSWERS = {
             "replace": 'np.pad(image, p, mode="reflect")',
             "loses": {"test_pad"},
         },
+        {   # "nothing to add" answered with the input itself, which the caller may then change
+            "name": "p = 0 returns the input itself, not a copy",
+            "cell": "pad",
+            "find": "    image = np.asarray(image, dtype=float)\n",
+            "replace": "    image = np.asarray(image, dtype=float)\n    if p == 0:\n        return image\n",
+            "loses": {"test_pad"},
+        },
         {   # the output has the strided size, but the windows still move one pixel at a time
             "name": "stride ignored in the window position",
             "cell": "conv2d",
@@ -164,11 +228,39 @@ WRONG_ANSWERS = {
             "replace": "window = x[r:r + kh, c:c + kw]",
             "loses": {"test_conv2d"},
         },
+        {   # true convolution (notebook 02's flip) instead of the cross-correlation asked for
+            "name": "kernel flipped",
+            "cell": "conv2d",
+            "find": "    kh, kw = kernel.shape\n",
+            "replace": "    kh, kw = kernel.shape\n    kernel = kernel[::-1, ::-1]\n",
+            "loses": {"test_conv2d"},
+        },
+        {   # right on every square image: only a non-square one shows it
+            "name": "output width computed from the height",
+            "cell": "conv2d",
+            "find": "oh, ow = (H - kh) // stride + 1, (W - kw) // stride + 1",
+            "replace": "oh = ow = (H - kh) // stride + 1",
+            "loses": {"test_conv2d"},
+        },
+        {   # an even kernel is refused, but a 3x5 one gets (3 - 1) // 2 on both axes
+            "name": "'same' checks only the kernel's height",
+            "cell": "conv2d",
+            "find": "if kh % 2 == 0 or kw % 2 == 0 or kh != kw:",
+            "replace": "if kh % 2 == 0:",
+            "loses": {"test_conv2d"},
+        },
         {   # the bias left out
             "name": "bias forgotten",
             "cell": "conv2d_multichannel",
             "find": "out[r, c, f] = np.sum(window * kernels[:, :, :, f]) + bias[f]",
             "replace": "out[r, c, f] = np.sum(window * kernels[:, :, :, f])",
+            "loses": {"test_conv2d_multichannel"},
+        },
+        {   # np.pad with one number pads every axis, the channels too: 3 channels become 5
+            "name": "channels padded too",
+            "cell": "conv2d_multichannel",
+            "find": "x = np.pad(volume, ((padding, padding), (padding, padding), (0, 0)))",
+            "replace": "x = np.pad(volume, padding)",
             "loses": {"test_conv2d_multichannel"},
         },
         {   # the bias added to every product, i.e. kh*kw*C times
@@ -222,11 +314,66 @@ WRONG_ANSWERS = {
             "replace": "if size > min(x.shape):",
             "loses": {"test_pool2d"},
         },
+        {   # the window's sum divided by the stride's area: right only while stride = size
+            "name": "average divided by stride * stride",
+            "cell": "pool2d",
+            "find": "return windows.mean(axis=(-2, -1))",
+            "replace": "return windows.sum(axis=(-2, -1)) / (stride * stride)",
+            "loses": {"test_pool2d"},
+        },
+        {   # n // stride outputs per side: the last window runs past the edge and is cut short
+            "name": "windows cut short at the edge",
+            "cell": "pool2d",
+            "find": "    windows = np.lib.stride_tricks.sliding_window_view(x, (size, size), axis=(0, 1))\n",
+            "replace": (
+                "    out = np.zeros((x.shape[0] // stride, x.shape[1] // stride) + x.shape[2:])\n"
+                "    for r in range(out.shape[0]):\n"
+                "        for c in range(out.shape[1]):\n"
+                "            w = x[r * stride:r * stride + size, c * stride:c * stride + size]\n"
+                "            if mode == 'max':\n"
+                "                out[r, c] = w.max(axis=(0, 1))\n"
+                "            elif mode == 'avg':\n"
+                "                out[r, c] = w.mean(axis=(0, 1))\n"
+                "            elif mode == 'sum':\n"
+                "                out[r, c] = w.sum(axis=(0, 1))\n"
+                "            else:\n"
+                "                out[r, c] = (np.abs(w) ** p).sum(axis=(0, 1)) ** (1.0 / p)\n"
+                "    return out\n"),
+            "loses": {"test_pool2d"},
+        },
+        {   # off by one: a window exactly as large as the map is refused
+            "name": "window as large as the map refused",
+            "cell": "pool2d",
+            "find": "if size > x.shape[0] or size > x.shape[1]:",
+            "replace": "if size >= x.shape[0] or size >= x.shape[1]:",
+            "loses": {"test_pool2d"},
+        },
+        {   # stride 0 still fails inside NumPy, but a negative stride walks backwards silently
+            "name": "stride not checked",
+            "cell": "pool2d",
+            "find": "if size < 1 or stride < 1:",
+            "replace": "if size < 1:",
+            "loses": {"test_pool2d"},
+        },
+        {   # sum pooling confused with L1 pooling (the table's p = 1)
+            "name": "sum pooling of the magnitudes",
+            "cell": "pool2d",
+            "find": "return windows.sum(axis=(-2, -1))",
+            "replace": "return np.abs(windows).sum(axis=(-2, -1))",
+            "loses": {"test_pool2d"},
+        },
         {   # the mean over the channels at every position instead of over the positions
             "name": "global pooling over the wrong axis",
             "cell": "global_pool",
             "find": "return volume.mean(axis=(0, 1))",
             "replace": "return volume.mean(axis=-1)",
+            "loses": {"test_global_pool"},
+        },
+        {   # the maximum of the whole volume, one number instead of one per channel
+            "name": "global max over every axis",
+            "cell": "global_pool",
+            "find": "return volume.max(axis=(0, 1))",
+            "replace": "return volume.max()",
             "loses": {"test_global_pool"},
         },
         {   # where windows overlap, the last window's share replaces the others
@@ -270,6 +417,13 @@ WRONG_ANSWERS = {
             "cell": "receptive_field",
             "find": "r += (k - 1) * j",
             "replace": "r += k - 1",
+            "loses": {"test_receptive_field"},
+        },
+        {   # off by one in the check: a 1x1 convolution is refused
+            "name": "1x1 layer refused",
+            "cell": "receptive_field",
+            "find": "if k < 1 or s < 1:",
+            "replace": "if k <= 1 or s < 1:",
             "loses": {"test_receptive_field"},
         },
     ],

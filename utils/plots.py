@@ -72,6 +72,16 @@ def image_grid(images: Sequence, titles: Sequence[str] | None = None, *, ncols: 
     return fig
 
 
+def readable_text_color(rgba) -> str:
+    """``"white"`` or ``"black"``, whichever contrasts more with the colour ``rgba`` (an RGB
+    or RGBA tuple in [0, 1]): black on colours whose WCAG relative luminance is above 0.179,
+    the point where both contrast ratios are equal."""
+    channels = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+                for c in (float(v) for v in tuple(rgba)[:3])]
+    luminance = 0.2126 * channels[0] + 0.7152 * channels[1] + 0.0722 * channels[2]
+    return "black" if luminance > 0.179 else "white"
+
+
 def kernels(weights, *, titles: Sequence[str] | None = None, ncols: int | None = None,
             annotate: bool | None = None, suptitle: str | None = None):
     """Show convolution kernels with a diverging colour map centred on zero.
@@ -89,12 +99,13 @@ def kernels(weights, *, titles: Sequence[str] | None = None, ncols: int | None =
     fig, axes = _grid(len(w), ncols, 2.2)
     for i, (ax, k) in enumerate(zip(axes, w)):
         lim = float(np.abs(k).max()) or 1.0
-        ax.imshow(k, cmap="RdBu_r", vmin=-lim, vmax=lim)
+        shown = ax.imshow(k, cmap="RdBu_r", vmin=-lim, vmax=lim)
         ax.set_xticks([])
         ax.set_yticks([])
         if annotate if annotate is not None else k.size <= 49:
-            for (r, c), v in np.ndenumerate(k):
-                ax.text(c, r, f"{v:g}", ha="center", va="center", fontsize=8)
+            for (r, c), v in np.ndenumerate(k):  # light text on dark cells, dark on light
+                ax.text(c, r, f"{v:g}", ha="center", va="center", fontsize=8,
+                        color=readable_text_color(shown.cmap(shown.norm(v))))
         if titles is not None:
             ax.set_title(str(titles[i]), fontsize=9)
     if suptitle:
