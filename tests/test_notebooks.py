@@ -124,6 +124,12 @@ def test_grading_round_trip(assignment, tmp_path):
     assert results["unsolved"].auto_score == 0, results["unsolved"].cells
     # A grading cell whose last line leaves a value is read by nbgrader as partial credit.
     assert "cannot be converted to" not in solved.log, solved.log[-3000:]
+    # In the grader's kernel too, the setup cell prints the banner and nothing else.
+    graded = nbformat.read(solved.autograded_notebook, as_version=4)
+    setup = next(c for c in graded.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "setup")
+    shown = [(o.get("output_type"), o.get("name"), o.get("text", "")) for o in setup.outputs]
+    assert len(shown) == 1 and shown[0][:2] == ("stream", "stdout") and \
+        shown[0][2].startswith("[course] "), f"the graded setup cell showed {shown}"
 
     for i, wrong in enumerate(wrongs):
         cells = results[f"wrong{i}"].cells
