@@ -10,8 +10,10 @@ handy for an instructor checking a notebook before release::
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,19 +69,51 @@ def solved_student_notebook(release_nb: Path, solution_nb: Path):
     return nb
 
 
-def autograde(assignment: str, submissions: dict[str, Path], workdir: Path, *,
-              source: Path = ROOT / "solutions") -> dict[str, Result]:
-    """Generate ``assignment`` from ``source`` in ``workdir``, submit each notebook in
-    ``submissions`` (student id -> notebook path), run ``nbgrader autograde`` once for
-    all of them and return each student's scores from the gradebook."""
-    from nbgrader.api import Gradebook
+def default_workers() -> int:
+    """How many scratch courses grade at once: one per core, at most 4 (``COURSE_ROUNDTRIP_WORKERS``
+    overrides)."""
+    return int(os.environ.get("COURSE_ROUNDTRIP_WORKERS", min(4, os.cpu_count() or 1)))
 
+
+def autograde(assignment: str, submissions: dict[str, Path], workdir: Path, *,
+              source: Path = ROOT / "solutions", workers: int | None = None) -> dict[str, Result]:
+    """Generate ``assignment`` from ``source`` in ``workdir``, submit each notebook in
+    ``submissions`` (student id -> notebook path), autograde them and return each student's
+    scores from the gradebook.
+
+    With ``workers`` > 1 the submissions are dealt round-robin to that many copies of the
+    generated course, each graded by its own ``nbgrader autograde`` at the same time, so a
+    notebook with many wrong-answer cases takes a fraction of the time on a multi-core
+    machine. Every submission is still graded alone, in its own kernel, from the top."""
     workdir = Path(workdir)
-    db = workdir / "gradebook.db"
     if not (workdir / "course" / assignment).exists():
         shutil.copytree(source / assignment, workdir / "solutions" / assignment, dirs_exist_ok=True)
-        run_nbgrader(["generate_assignment", assignment, "--force"], root=workdir, db=db)
+        run_nbgrader(["generate_assignment", assignment, "--force"], root=workdir,
+                     db=workdir / "gradebook.db")
     notebook_id = next((source / assignment).glob("*.ipynb")).stem
+    workers = max(1, min(workers or default_workers(), len(submissions)))
+    if workers == 1:
+        return _autograde_batch(assignment, notebook_id, submissions, workdir)
+    students = list(submissions)
+    parts = []
+    for k in range(workers):
+        part = workdir / f"part{k}"
+        for folder in ("solutions", "course"):
+            shutil.copytree(workdir / folder, part / folder, dirs_exist_ok=True)
+        shutil.copy(workdir / "gradebook.db", part / "gradebook.db")
+        parts.append((part, {s: submissions[s] for s in students[k::workers]}))
+    with ThreadPoolExecutor(workers) as pool:
+        done = list(pool.map(lambda p: _autograde_batch(assignment, notebook_id, p[1], p[0]), parts))
+    merged = {s: r for batch in done for s, r in batch.items()}
+    return {s: merged[s] for s in students}
+
+
+def _autograde_batch(assignment: str, notebook_id: str, submissions: dict[str, Path],
+                     workdir: Path) -> dict[str, Result]:
+    """One ``nbgrader autograde`` run over ``submissions`` in the course at ``workdir``."""
+    from nbgrader.api import Gradebook
+
+    db = workdir / "gradebook.db"
     for student, notebook in submissions.items():
         target = workdir / "autograde" / "submitted" / student / assignment
         target.mkdir(parents=True, exist_ok=True)
