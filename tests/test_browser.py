@@ -217,7 +217,7 @@ def test_validate_as_a_student(student_lab, name):
 
 def _solved_but(released, name: str, case: dict):
     """The released notebook with every answer filled in from solutions/ (as a student
-    who solved it has it) and one mistake: ``case`` from tests/wrong_answers.py."""
+    who solved it has it) and one mistake: ``case`` from tests/wrong_answers/."""
     source = nbformat.read(ROOT / "solutions" / name / f"{name}.ipynb", as_version=4)
     answers = {c.metadata["nbgrader"]["grade_id"]: c.source for c in source.cells
                if c.metadata.get("nbgrader", {}).get("solution")}

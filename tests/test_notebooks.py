@@ -110,7 +110,7 @@ def _mutant(assignment: str, wrong: dict, dest: Path) -> Path:
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_grading_round_trip(assignment, tmp_path):
     wrongs = WRONG_ANSWERS.get(assignment, [])
-    assert wrongs, f"{assignment}: add plausible wrong answers to tests/wrong_answers.py"
+    assert wrongs, f"{assignment}: add plausible wrong answers to tests/wrong_answers/nb<assignment>.py"
     submissions = {"solved": _notebook("solutions", assignment),
                    "unsolved": _notebook("course", assignment)}
     for i, wrong in enumerate(wrongs):
