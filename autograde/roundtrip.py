@@ -10,8 +10,10 @@ handy for an instructor checking a notebook before release::
 from __future__ import annotations
 
 import argparse
+import ast
 import os
 import shutil
+import symtable
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -66,6 +68,81 @@ def solved_student_notebook(release_nb: Path, solution_nb: Path):
         meta = cell.metadata.get("nbgrader", {})
         if meta.get("solution") and meta.get("grade_id") in answers:
             cell.source = answers[meta["grade_id"]]
+    return nb
+
+
+def _names(source: str) -> tuple[set[str], set[str]]:
+    """(names a cell binds in the kernel's namespace, global names it reads before binding
+    them itself or from inside its functions): a generous estimate, from ``symtable``."""
+    try:
+        table = symtable.symtable(source, "<cell>", "exec")
+        tree = ast.parse(source)
+    except SyntaxError:
+        return set(), set()
+    bound = {s.get_name() for s in table.get_symbols()
+             if s.is_assigned() or s.is_imported() or s.is_namespace()}
+    read = set()
+
+    def walk(t):
+        for sym in t.get_symbols():
+            if (sym.is_global() or sym.is_declared_global()) and sym.is_referenced():
+                read.add(sym.get_name())
+        for child in t.get_children():
+            walk(child)
+
+    for child in table.get_children():
+        walk(child)
+    # top level, statement by statement: a name read before the cell itself binds it
+    scopes = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda, ast.ListComp,
+              ast.SetComp, ast.DictComp, ast.GeneratorExp)
+
+    def top_level(node):
+        for child in ast.iter_child_nodes(node):
+            if not isinstance(child, scopes):
+                yield child
+                yield from top_level(child)
+
+    stored: set[str] = set()
+    for stmt in tree.body:
+        inside = [] if isinstance(stmt, scopes) else [stmt, *top_level(stmt)]
+        names = [n for n in inside if isinstance(n, ast.Name)]
+        read |= {n.id for n in names if isinstance(n.ctx, ast.Load)} - stored
+        stored |= {n.id for n in names if isinstance(n.ctx, ast.Store)}
+        if isinstance(stmt, scopes[:3]):
+            stored.add(stmt.name)
+    return bound, read
+
+
+def graded_cells_only(nb):
+    """A copy of ``nb`` without the demo code cells the graded cells do not need.
+
+    Kept: every markdown cell, every nbgrader cell (setup, solutions, grading cells) and each
+    ungraded code cell that binds a name one of those, or an earlier kept cell, reads (a
+    kernel the exercise is given, say). What goes is the teaching around the exercises:
+    plots, timings, training runs. A wrong answer graded this way is judged by exactly the
+    same grading cells in the same order, in a fraction of the time; the round trip checks
+    that the solution still earns full marks this way, so nothing the tests need was cut.
+    """
+    import copy
+
+    nb = copy.deepcopy(nb)
+    def kept_by_nbgrader(cell):
+        return cell.cell_type != "code" or bool(cell.metadata.get("nbgrader"))
+    needed = set()
+    for cell in nb.cells:
+        if cell.cell_type == "code" and kept_by_nbgrader(cell):
+            needed |= _names(cell.source)[1]
+    keep = [kept_by_nbgrader(c) for c in nb.cells]
+    changed = True
+    while changed:
+        changed = False
+        for i, cell in enumerate(nb.cells):
+            if not keep[i]:
+                bound, read = _names(cell.source)
+                if bound & needed:
+                    keep[i], changed = True, True
+                    needed |= read
+    nb.cells = [c for c, k in zip(nb.cells, keep) if k]
     return nb
 
 

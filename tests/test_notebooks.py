@@ -98,7 +98,8 @@ def test_solution_runs_under_nbval(assignment):
 
 
 def _mutant(assignment: str, wrong: dict, dest: Path) -> Path:
-    nb = nbformat.read(_notebook("solutions", assignment), as_version=4)
+    """The solution with one wrong answer typed in, graded cells only (see below)."""
+    nb = roundtrip.graded_cells_only(nbformat.read(_notebook("solutions", assignment), as_version=4))
     cell = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == wrong["cell"])
     assert wrong["find"] in cell.source, f"{wrong['name']}: {wrong['find']!r} not in the solution"
     cell.source = cell.source.replace(wrong["find"], wrong["replace"])
@@ -109,10 +110,18 @@ def _mutant(assignment: str, wrong: dict, dest: Path) -> Path:
 @pytest.mark.slow
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_grading_round_trip(assignment, tmp_path):
+    """The solution earns full marks and the untouched student notebook none, each run whole.
+    Each wrong answer is graded on the solution without its demo cells (plots, timings,
+    training: roundtrip.graded_cells_only), the same grading cells in the same order in a
+    fraction of the time; "graded-only", the solution cut the same way, must still earn
+    full marks, which shows the cut kept everything the tests need."""
     wrongs = WRONG_ANSWERS.get(assignment, [])
     assert wrongs, f"{assignment}: add plausible wrong answers to tests/wrong_answers/nb<assignment>.py"
+    graded_only = tmp_path / "graded-only.ipynb"
+    nbformat.write(roundtrip.graded_cells_only(
+        nbformat.read(_notebook("solutions", assignment), as_version=4)), graded_only)
     submissions = {"solved": _notebook("solutions", assignment),
-                   "unsolved": _notebook("course", assignment)}
+                   "unsolved": _notebook("course", assignment), "graded-only": graded_only}
     for i, wrong in enumerate(wrongs):
         submissions[f"wrong{i}"] = _mutant(assignment, wrong, tmp_path / f"wrong{i}.ipynb")
     results = roundtrip.autograde(assignment, submissions, tmp_path / "course-dir")
@@ -120,6 +129,10 @@ def test_grading_round_trip(assignment, tmp_path):
     solved = results["solved"]
     assert solved.auto_max > 0 and solved.auto_score == solved.auto_max, solved.cells
     assert all(c.needs_manual_grade for c in solved.cells.values() if not c.auto)
+    cut = results["graded-only"]
+    assert cut.auto_score == cut.auto_max == solved.auto_max, (
+        "without its demo cells the solution loses points: a graded cell needs a name that "
+        f"roundtrip.graded_cells_only did not see being defined: {cut.cells}")
 
     assert results["unsolved"].auto_score == 0, results["unsolved"].cells
     # A grading cell whose last line leaves a value is read by nbgrader as partial credit.
