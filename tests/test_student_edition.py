@@ -44,7 +44,8 @@ MIN_CHARS = 12
 # Lines that every NumPy function of this shape starts with; they say nothing about an
 # answer (the signatures and hints say as much), and utils/ is full of them.
 IDIOMS = (re.compile(r"(\w+) = np\.asarray\(\1(, dtype=(float|np\.float64))?\)"),
-          re.compile(r"stride = size if stride is None else stride"))
+          re.compile(r"stride = size if stride is None else stride"),
+          re.compile(r"raise \w+\("))  # the opening line of a raise whose message follows
 # utils/ files that implement an exercise on purpose, with the reason in their docstring
 # (one library call away for any student): their lines of that exercise's solution are
 # expected there.
