@@ -12,7 +12,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograde import release, roundtrip
+from autograde import cases, release, roundtrip
 from tests.wrong_answers import WRONG_ANSWERS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -97,33 +97,21 @@ def test_solution_runs_under_nbval(assignment):
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
 
 
-def _mutant(assignment: str, wrong: dict, dest: Path) -> Path:
-    """The solution with one wrong answer typed in, graded cells only (see below)."""
-    nb = roundtrip.graded_cells_only(nbformat.read(_notebook("solutions", assignment), as_version=4))
-    cell = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == wrong["cell"])
-    assert wrong["find"] in cell.source, f"{wrong['name']}: {wrong['find']!r} not in the solution"
-    cell.source = cell.source.replace(wrong["find"], wrong["replace"])
-    nbformat.write(nb, dest)
-    return dest
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_grading_round_trip(assignment, tmp_path):
-    """The solution earns full marks and the untouched student notebook none, each run whole.
-    Each wrong answer is graded on the solution without its demo cells (plots, timings,
-    training: roundtrip.graded_cells_only), the same grading cells in the same order in a
-    fraction of the time; "graded-only", the solution cut the same way, must still earn
-    full marks, which shows the cut kept everything the tests need."""
+    """nbgrader itself grades the solution (full marks), the untouched student notebook (none)
+    and "graded-only", the solution without its demo cells (roundtrip.graded_cells_only: it
+    must still earn full marks). Every wrong answer is then judged by the same grading cells
+    and the same SafeExecute, all cases of the notebook in one kernel (autograde.cases): it
+    must lose exactly its exercise's points, each of them entirely."""
     wrongs = WRONG_ANSWERS.get(assignment, [])
     assert wrongs, f"{assignment}: add plausible wrong answers to tests/wrong_answers/nb<assignment>.py"
+    solution = nbformat.read(_notebook("solutions", assignment), as_version=4)
     graded_only = tmp_path / "graded-only.ipynb"
-    nbformat.write(roundtrip.graded_cells_only(
-        nbformat.read(_notebook("solutions", assignment), as_version=4)), graded_only)
+    nbformat.write(roundtrip.graded_cells_only(solution), graded_only)
     submissions = {"solved": _notebook("solutions", assignment),
                    "unsolved": _notebook("course", assignment), "graded-only": graded_only}
-    for i, wrong in enumerate(wrongs):
-        submissions[f"wrong{i}"] = _mutant(assignment, wrong, tmp_path / f"wrong{i}.ipynb")
     results = roundtrip.autograde(assignment, submissions, tmp_path / "course-dir")
 
     solved = results["solved"]
@@ -144,12 +132,13 @@ def test_grading_round_trip(assignment, tmp_path):
     assert len(shown) == 1 and shown[0][:2] == ("stream", "stdout") and \
         shown[0][2].startswith("[course] "), f"the graded setup cell showed {shown}"
 
-    for i, wrong in enumerate(wrongs):
-        cells = results[f"wrong{i}"].cells
-        lost = {gid for gid, c in cells.items() if c.auto and c.score < c.max_score}
-        assert lost == wrong["loses"], f"{wrong['name']}: lost points in {lost}"
+    judged = cases.judge(solution, [{"cell": w["cell"], "source": cases.mutated_source(solution, w)}
+                                    for w in wrongs])
+    for wrong, scores in zip(wrongs, judged):
+        lost = {gid for gid, (score, most) in scores.items() if score < most}
+        assert lost == wrong["loses"], f"{wrong['name']}: lost points in {lost or 'no cell'}"
         for gid in lost:
-            assert cells[gid].score == 0, f"{wrong['name']}: partial credit in {gid}"
+            assert scores[gid][0] == 0, f"{wrong['name']}: partial credit in {gid}"
 
 
 def _points(assignment: str) -> tuple[float, float]:

@@ -1,6 +1,7 @@
 """roundtrip.graded_cells_only: what the wrong-answer round trips grade (quick checks)."""
 
 import nbformat
+import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from autograde import roundtrip
@@ -50,3 +51,32 @@ def test_a_cell_that_does_not_parse_is_dropped_not_fatal():
     nb.cells.insert(2, _cell("%matplotlib inline\nBROKEN ="))
     kept = roundtrip.graded_cells_only(nb)
     assert not any("BROKEN" in c.source for c in kept.cells)
+
+
+def test_dependents_are_the_grading_cells_that_read_what_a_solution_defines():
+    from autograde import cases
+
+    nb = _notebook()
+    nb.cells.append(_cell("def g():\n    return 1", "g", solution=True))
+    nb.cells.append(_cell("check_close(g(), 1.0)", "test_g", grade=True, points=1))
+    nb.cells.append(_cell("via_f = f(0)"))                          # a demo that uses f ...
+    nb.cells.append(_cell("check_close(via_f, 2.0)", "test_via", grade=True, points=1))
+    ids = [c.metadata.get("nbgrader", {}).get("grade_id") for c in nb.cells]
+    assert [ids[i] for i in cases.dependents(nb, "f")] == ["test_f", "test_via"]
+    assert [ids[i] for i in cases.dependents(nb, "g")] == ["test_g"]
+
+
+def test_a_case_notebook_resets_between_cases_and_renames_the_grading_cells():
+    from autograde import cases
+
+    nb = _notebook()
+    built, where = cases.case_notebook(nb, [{"cell": "f", "source": "def f(x):\n    return x"},
+                                            {"cell": "f", "source": "def f(x):\n    return 0"}])
+    sources = [c.source for c in built.cells]
+    assert sources.count("%reset -f") == 2
+    assert "def f(x):\n    return x" in sources and "def f(x):\n    return 0" in sources
+    assert "DOUBLE = 2 * BASE" in sources and not any("plt.plot" in s for s in sources)
+    assert [list(w) for w in where] == [["test_f"], ["test_f"]]
+    assert built.cells[where[1]["test_f"]].metadata["nbgrader"]["grade_id"] == "test_f@case1"
+    with pytest.raises(ValueError, match="not in solution cell"):
+        cases.mutated_source(nb, {"name": "n", "cell": "f", "find": "nowhere", "replace": ""})
