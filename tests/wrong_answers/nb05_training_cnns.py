@@ -613,4 +613,114 @@ _PART_E = [
 ]
 
 
-CASES = _PART_A + _PART_B + _PART_C + _PART_D + _PART_E
+# Survivors of the blind student reviews (wrong answers the first tests accepted)
+_SURVIVORS = [
+    {   # clipping z "to avoid overflow" makes the tail wrong by orders of magnitude
+        "name": "sigmoid with z clipped to [-20, 20]",
+        "cell": "activations",
+        "find": "    z = np.asarray(z, dtype=float)\n    e = np.exp(-np.abs(z))",
+        "replace": "    z = np.clip(np.asarray(z, dtype=float), -20, 20)\n    e = np.exp(-np.abs(z))",
+        "loses": {"test_activations"},
+    },
+    {   # 1 - sigmoid(|z|) for negative z: cancels to exactly 0 below about -37
+        "name": "sigmoid of negative z as 1 - sigmoid(|z|)",
+        "cell": "activations",
+        "find": "return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))",
+        "replace": "return np.where(z >= 0, 1.0 / (1.0 + e), 1.0 - 1.0 / (1.0 + e))",
+        "loses": {"test_activations"},
+    },
+    {   # "Keras kernels are float32": the sum loses the weights' precision
+        "name": "L2 penalty summed in float32",
+        "cell": "penalties",
+        "find": "return float(lam * sum(np.sum(np.square(w)) for w in weights))",
+        "replace": "return float(lam * sum(np.sum(np.square(np.float32(w))) for w in weights))",
+        "loses": {"test_penalties"},
+    },
+    {   # rounded for display: a small lam gives 0.0
+        "name": "L1 penalty rounded to 6 decimals",
+        "cell": "penalties",
+        "find": "return float(lam * sum(np.sum(np.abs(w)) for w in weights))",
+        "replace": "return round(float(lam * sum(np.sum(np.abs(w)) for w in weights)), 6)",
+        "loses": {"test_penalties"},
+    },
+    {   # x -= mean; x /= std on the caller's array
+        "name": "batch norm changes x in place",
+        "cell": "batchnorm_forward",
+        "find": "    x_hat = (x - batch_mean) / np.sqrt(batch_var + eps)\n",
+        "replace": "    x -= batch_mean\n    x /= np.sqrt(batch_var + eps)\n    x_hat = x\n",
+        "loses": {"test_batchnorm_forward"},
+    },
+    {   # the one-pass formula: cancels when the mean is large and the spread small
+        "name": "batch variance as E[x**2] - E[x]**2",
+        "cell": "batchnorm_forward",
+        "find": "batch_var = x.var(axis=(0, 1, 2))",
+        "replace": "batch_var = (x ** 2).mean(axis=(0, 1, 2)) - batch_mean ** 2",
+        "loses": {"test_batchnorm_forward"},
+    },
+    {   # seed 0 is falsy
+        "name": "augmenter seeds tested with `if seed`",
+        "cell": "build_augmenter",
+        "find": "seeds = [None] * 5 if seed is None else [seed + i for i in range(5)]",
+        "replace": "seeds = [seed + i for i in range(5)] if seed else [None] * 5",
+        "loses": {"test_build_augmenter"},
+    },
+    {   # the area is large enough, one side is not
+        "name": "LeNet input check on the area",
+        "cell": "build_lenet5",
+        "find": "if height < 32 or width < 32:",
+        "replace": "if height * width < 32 * 32:",
+        "loses": {"test_build_lenet5"},
+    },
+    {   # a tuple is not the list the exercise asks for
+        "name": "L1 gradients returned as a tuple",
+        "cell": "penalties",
+        "find": "return [lam * np.sign(np.asarray(w, dtype=float)) for w in weights]",
+        "replace": "return tuple(lam * np.sign(np.asarray(w, dtype=float)) for w in weights)",
+        "loses": {"test_penalties"},
+    },
+    {   # an extra layer "to help": the table says nothing else
+        "name": "LeNet with an extra Dropout before F6",
+        "cell": "build_lenet5",
+        "find": "    features = keras.layers.Dense(84,",
+        "replace": "    features = keras.layers.Dropout(0.5)(features)\n    features = keras.layers.Dense(84,",
+        "loses": {"test_build_lenet5"},
+    },
+    {   # np.zeros_like(x) keeps an integer dtype: the scaled values are truncated
+        "name": "dropout output built with zeros_like of an integer x",
+        "cell": "dropout",
+        "find": "    x = np.asarray(x, dtype=float)\n    if not training:\n        return x\n    keep = rng.random(x.shape) >= rate\n    return np.where(keep, x / (1 - rate), 0.0)",
+        "replace": "    x = np.asarray(x)\n    if not training:\n        return x\n    keep = rng.random(x.shape) >= rate\n    out = np.zeros_like(x)\n    out[keep] = x[keep] / (1 - rate)\n    return out",
+        "loses": {"test_dropout"},
+    },
+    {   # full_like(param) of an integer param truncates 0.1 to 0
+        "name": "Adagrad accumulator with np.full_like(param)",
+        "cell": "optimisers",
+        "find": "accumulator = np.full(np.shape(param), float(initial_accumulator)) if state is None else state",
+        "replace": "accumulator = np.full_like(param, initial_accumulator) if state is None else state",
+        "loses": {"test_optimisers_adaptive"},
+    },
+    {   # the paper's delta as the default
+        "name": "Adagrad default eps 1e-8",
+        "cell": "optimisers",
+        "find": "initial_accumulator=0.1, eps=1e-7):",
+        "replace": "initial_accumulator=0.1, eps=1e-8):",
+        "loses": {"test_optimisers_adaptive"},
+    },
+    {   # the boolean mask itself: right values, wrong type (and a crash in later arithmetic)
+        "name": "relu_grad returns the boolean mask",
+        "cell": "activations",
+        "find": "return (np.asarray(z, dtype=float) > 0).astype(float)",
+        "replace": "return np.asarray(z, dtype=float) > 0",
+        "loses": {"test_activations"},
+    },
+    {   # interpolation confused with fill_mode
+        "name": "augmenter rotation with interpolation='nearest'",
+        "cell": "build_augmenter",
+        "find": 'keras.layers.RandomRotation(40 / 360, fill_mode="nearest", seed=seeds[0])',
+        "replace": 'keras.layers.RandomRotation(40 / 360, fill_mode="nearest", interpolation="nearest", seed=seeds[0])',
+        "loses": {"test_build_augmenter"},
+    },
+]
+
+
+CASES = _PART_A + _PART_B + _PART_C + _PART_D + _PART_E + _SURVIVORS
