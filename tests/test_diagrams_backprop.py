@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from matplotlib.patches import Rectangle
 
+from tests import diagram_checks
 from utils.diagrams import backprop
 from utils.reference import correlate2d_valid
 
@@ -18,22 +19,13 @@ W = np.array([[1.0, -1], [2, 0]])
 DOUT = np.array([[1.0, 0, -1], [2, 1, 0]])
 
 
-def _renders(fig) -> None:
-    png = fig._repr_png_()
-    assert png.startswith(b"\x89PNG") and len(png) > 2000
+_renders = diagram_checks.renders
 
 
-def _axes(fig, label):
-    found = [ax for ax in fig.get_axes() if ax.get_label() == label]
-    assert len(found) == 1, f"one axes labelled {label!r}, found {len(found)}"
-    return found[0]
+_axes = diagram_checks.axes_labelled
 
 
-def _numbers(ax) -> list[float]:
-    """The big number of each cell, in reading order (sub-labels are smaller text)."""
-    texts = [t for t in ax.texts if t.get_fontsize() > 6]
-    return [float(t.get_text()) for t in sorted(texts, key=lambda t: (round(t.get_position()[1]),
-                                                                      t.get_position()[0]))]
+_numbers = diagram_checks.cell_numbers
 
 
 def _sublabels(ax) -> list[str]:

@@ -7,20 +7,18 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import pytest
 
+from tests import diagram_checks
 from utils.diagrams import lenet
 
 
 def _renders(fig) -> None:
-    png = fig._repr_png_()
-    assert png.startswith(b"\x89PNG") and len(png) > 5000
+    diagram_checks.renders(fig, 5000)
 
 
-def _patches(fig, gid):
-    return [p for p in fig.axes[0].patches if p.get_gid() == gid]
+_patches = diagram_checks.patches_with_gid
 
 
-def _texts(fig, gid):
-    return [t.get_text() for t in fig.axes[0].texts if t.get_gid() == gid]
+_texts = diagram_checks.texts_with_gid
 
 
 def test_lenet5_architecture_draws_every_layer_with_its_shape():

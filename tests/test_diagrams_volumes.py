@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 from matplotlib.colors import to_rgba
 
+from tests import diagram_checks
 from utils.diagrams import volumes
 
 RED = [[156, 155, 156, 158, 158], [153, 154, 157, 159, 159], [149, 151, 155, 158, 159],
@@ -21,16 +22,13 @@ KERNEL = np.stack([[[-1, -1, 1], [0, 1, -1], [0, 1, 1]], [[1, 0, 0], [1, -1, -1]
 
 
 def _renders(fig) -> None:
-    png = fig._repr_png_()
-    assert png.startswith(b"\x89PNG") and len(png) > 5000
+    diagram_checks.renders(fig, 5000)
 
 
-def _patches(fig, gid):
-    return [p for p in fig.axes[0].patches if p.get_gid() == gid]
+_patches = diagram_checks.patches_with_gid
 
 
-def _texts(fig, gid):
-    return [t.get_text() for t in fig.axes[0].texts if t.get_gid() == gid]
+_texts = diagram_checks.texts_with_gid
 
 
 def test_the_worked_rgb_example_gives_798_from_158_minus_14_and_653():
