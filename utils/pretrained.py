@@ -23,7 +23,6 @@ out of the zip with h5py. ``make data`` (and ``python -m utils.pretrained``) fet
 from __future__ import annotations
 
 import argparse
-import hashlib
 import io
 import os
 import shutil
@@ -39,6 +38,7 @@ from pathlib import Path
 import numpy as np
 
 from .config import settings
+from .datasets.downloads import _sha256_of
 from .datasets.sources import DatasetError
 
 
@@ -79,14 +79,6 @@ PIP_TIMEOUT = 600.0
 def weights_dir(data_dir: str | os.PathLike | None = None) -> Path:
     """The cache folder for downloaded weights: ``<data_dir>/weights``."""
     return Path(data_dir or settings().data_dir) / "weights"
-
-
-def _sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        while chunk := f.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _problem(path: Path, source: WeightsSource) -> str | None:
