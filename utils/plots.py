@@ -186,3 +186,57 @@ def confusion_matrix(y_true, y_pred, class_names: Sequence[str] | None = None, *
     ax.set_ylabel("true")
     fig.tight_layout()
     return fig
+
+
+def learning_curves(rows: Sequence[Mapping], *, case_names: Mapping[str, str] | None = None,
+                    target_names: Mapping[str, str] | None = None, title: str | None = None,
+                    chance: float | None = None):
+    """Test accuracy against labelled examples per class, one panel per target, one line per
+    case: the mean over seeds, with a band from the lowest to the highest seed.
+
+    ``rows`` are dicts with ``target``, ``case``, ``k``, ``seed`` and ``accuracy`` (what
+    :meth:`utils.transfer_cases.TransferExperiment.learning_curves` returns). The x axis is
+    logarithmic. ``chance`` draws a dotted line at that accuracy.
+    """
+    rows = list(rows)
+    if not rows:
+        raise ValueError("learning_curves needs at least one row. Received: an empty sequence.")
+    missing = {"target", "case", "k", "accuracy"} - set(rows[0])
+    if missing:
+        raise ValueError(f"each row needs target, case, k and accuracy. Missing: {sorted(missing)}")
+    targets = list(dict.fromkeys(r["target"] for r in rows))
+    cases = sorted(dict.fromkeys(r["case"] for r in rows))
+    fig = CourseFigure(figsize=(4.2 * len(targets), 4.2))
+    axes = fig.subplots(1, len(targets), squeeze=False, sharey=True).flat
+    colours = dict(zip(cases, ["#1b9e77", "#7570b3", "#d95f02", "#e7298a", "#66a61e", "#a6761d"]))
+    styles = dict(zip(cases, ["o-", "s--", "^-", "v:", "D-", "x-"]))
+    for ax, target in zip(axes, targets):
+        for case in cases:
+            ks = sorted({r["k"] for r in rows if r["target"] == target and r["case"] == case})
+            if not ks:
+                continue
+            acc = [[r["accuracy"] for r in rows if (r["target"], r["case"], r["k"]) == (target, case, k)]
+                   for k in ks]
+            mean = [float(np.mean(a)) for a in acc]
+            label = (case_names or {}).get(case, f"case {case}")
+            ax.plot(ks, mean, styles[case], color=colours[case], label=label)
+            ax.fill_between(ks, [min(a) for a in acc], [max(a) for a in acc],
+                            color=colours[case], alpha=0.18, linewidth=0)
+        if chance is not None:
+            ax.axhline(chance, color="grey", linestyle=":", linewidth=1)
+        ax.set_xscale("log")
+        all_k = sorted({r["k"] for r in rows if r["target"] == target})
+        ax.set_xticks(all_k, [str(k) for k in all_k])
+        ax.minorticks_off()
+        ax.set_xlabel("labelled examples per class")
+        ax.set_title((target_names or {}).get(target, target), fontsize=10)
+        ax.grid(alpha=0.3, which="both")
+    axes[0].set_ylabel("test accuracy")
+    if chance is not None:
+        axes[0].set_ylim(max(0.0, chance - 0.05), 1.01)
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower center", ncol=min(3, len(labels)), fontsize=8, frameon=False)
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout(rect=(0, 0.06 * math.ceil(len(labels) / 3) + 0.02, 1, 1))
+    return fig

@@ -6,6 +6,11 @@ Digits and MNIST
     :func:`load_digits` (scikit-learn's bundled 8x8 digits, always offline),
     :func:`split_by_class` (e.g. digits 0-4 to pre-train, 5-9 to transfer to) and
     :func:`load_mnist`, which falls back to the digits when it cannot or should not download.
+    :func:`printed_digits` and :func:`printed_letters` (both built on
+    :func:`printed_glyphs`, fonts from :func:`default_fonts`) draw printed characters from
+    matplotlib's DejaVu fonts in the digits' 8x8 format, reproducibly from a seed: a new
+    domain and a new task for transfer learning (notebook 07). :func:`digit_tasks` puts
+    them together as that notebook's source task and three targets.
 
 Cats vs dogs
     :func:`cats_vs_dogs` returns ready-to-train ``train``/``validation``/``test`` datasets.
@@ -48,6 +53,7 @@ from .pipelines import (
     list_images,
     paths_dataset,
 )
+from .printed import default_fonts, printed_digits, printed_glyphs, printed_letters
 from .sources import (
     CLASS_NAMES,
     DEFAULT_TIMEOUT,
@@ -67,6 +73,7 @@ from .sources import (
     Source,
 )
 from .standin import make_standin_pets, standin_banner
+from .transfer_tasks import DigitTask, digit_tasks
 
 __all__ = [
     # sources: constants, the registry, the error
@@ -76,6 +83,10 @@ __all__ = [
     "DatasetError", "Source",
     # digits and MNIST
     "load_digits", "load_mnist", "split_by_class",
+    # printed characters in the digits' format
+    "default_fonts", "printed_digits", "printed_glyphs", "printed_letters",
+    # notebook 07's source task and three targets
+    "DigitTask", "digit_tasks",
     # downloading and preparing the real archives
     "download", "CachePaths", "check_layout", "fetch_all", "prepare",
     # scanning images
