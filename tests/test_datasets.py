@@ -9,11 +9,9 @@ it carries the fixture's counts. Nothing here touches the internet.
 from __future__ import annotations
 
 import hashlib
-import http.server
 import io
 import shutil
 import socket
-import threading
 import urllib.request
 import zipfile
 from dataclasses import replace
@@ -34,50 +32,6 @@ FIXTURE_COUNTS = {"train/cats": TRAIN, "train/dogs": TRAIN,
 # ------------------------------------------------------------------------------------------
 # Fixtures: a local HTTP server, fixture archives, an online/offline private cache
 # ------------------------------------------------------------------------------------------
-
-class _Server(http.server.ThreadingHTTPServer):
-    """A local server with per-path bodies; it records every request it receives."""
-
-    files: dict[str, bytes]
-    short: set[str]  # paths whose Content-Length promises twice the bytes actually sent
-    requests: list[str]
-
-    def url(self, path: str) -> str:
-        """The http://127.0.0.1:<port><path> URL of ``path``."""
-        return f"http://127.0.0.1:{self.server_address[1]}{path}"
-
-
-class _Handler(http.server.BaseHTTPRequestHandler):
-    """Serves ``server.files``; 404 for anything else."""
-
-    def do_GET(self):  # noqa: N802 - the name http.server requires
-        self.server.requests.append(self.path)
-        body = self.server.files.get(self.path)
-        if body is None:
-            self.send_error(404, "no such file")
-            return
-        self.send_response(200)
-        claimed = 2 * len(body) if self.path in self.server.short else len(body)
-        self.send_header("Content-Type", "application/zip")
-        self.send_header("Content-Length", str(claimed))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        """Keep the test output quiet."""
-
-
-@pytest.fixture
-def server():
-    """A running local HTTP server on a free port."""
-    httpd = _Server(("127.0.0.1", 0), _Handler)
-    httpd.files, httpd.short, httpd.requests = {}, set(), []
-    thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    yield httpd
-    httpd.shutdown()
-    httpd.server_close()
-
 
 @pytest.fixture(scope="session")
 def fixture_tree(tmp_path_factory) -> Path:

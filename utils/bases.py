@@ -21,15 +21,12 @@ VGG16 at 224 px, as in the lecture notes, on a GPU.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
-MOBILENET_SIZES = (96, 128, 160, 192, 224)
-"""The input sizes Keras publishes MobileNetV2 ImageNet weights for."""
+from .keras_files import MOBILENET_SIZES, cached, weights_file
 
 
 @dataclass
@@ -61,28 +58,6 @@ class Base:
                 f"{self.model.count_params():,} parameters")
 
 
-def keras_weights_file(name: str, image_size: tuple[int, int]) -> str:
-    """The file name Keras caches a base's ImageNet weights (no top) under."""
-    if name == "vgg16":
-        return "vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5"
-    if name == "mobilenet_v2":
-        return f"mobilenet_v2_weights_tf_dim_ordering_tf_kernels_1.0_{_mobilenet_rows(image_size)}_no_top.h5"
-    raise ValueError(f"unknown base {name!r}. Received: {name!r}; known: vgg16, mobilenet_v2")
-
-
-def _mobilenet_rows(image_size) -> int:
-    """The weights' input size Keras picks for MobileNetV2 (the size itself if published)."""
-    rows = int(image_size[0])
-    return rows if rows in MOBILENET_SIZES else 224
-
-
-def keras_cached(name: str, image_size: tuple[int, int]) -> Path | None:
-    """The cached ImageNet weights file of a base in Keras' cache, or None."""
-    home = os.environ.get("KERAS_HOME") or os.path.join(os.path.expanduser("~"), ".keras")
-    path = Path(home) / "models" / keras_weights_file(name, image_size)
-    return path if path.is_file() else None
-
-
 def _builder(name: str):
     """(constructor, preprocess_input) of a base from keras.applications."""
     import keras
@@ -110,7 +85,7 @@ def load_base(name: str = "mobilenet_v2", image_size: tuple[int, int] = (160, 16
     build, preprocess = _builder(name)
     shape = (*image_size, 3)
     base = None
-    if keras_cached(name, image_size) or (allow_download and not settings().offline):
+    if cached(weights_file(name, image_size)) or (allow_download and not settings().offline):
         try:
             model = build(include_top=False, weights="imagenet", input_shape=shape)
             base = Base(name, model, preprocess, "imagenet", image_size, name)
@@ -147,15 +122,6 @@ def _caffe_batch(caffe_preprocess):
     return preprocess
 
 
-def keras_classifier_file(name: str, image_size: tuple[int, int]) -> str:
-    """The file name Keras caches a network's ImageNet weights *with* its 1,000-class top under."""
-    if name == "vgg16":
-        return "vgg16_weights_tf_dim_ordering_tf_kernels.h5"
-    if name == "mobilenet_v2":
-        return f"mobilenet_v2_weights_tf_dim_ordering_tf_kernels_1.0_{int(image_size[0])}.h5"
-    raise ValueError(f"unknown classifier {name!r}. Received: {name!r}; known: vgg16, mobilenet_v2")
-
-
 def load_classifier(name: str = "mobilenet_v2", image_size: tuple[int, int] = (224, 224), *,
                     allow_download: bool = False, verbose: bool = True) -> Base | None:
     """The whole ImageNet classifier ``name`` (``include_top=True``: 1,000 softmax outputs) with
@@ -170,14 +136,12 @@ def load_classifier(name: str = "mobilenet_v2", image_size: tuple[int, int] = (2
 
     image_size = (int(image_size[0]), int(image_size[1]))
     sizes = {"vgg16": (224,), "mobilenet_v2": MOBILENET_SIZES}
-    keras_classifier_file(name, image_size)  # unknown names fail here
+    top_file = weights_file(name, image_size, top=True)  # unknown names fail here
     if image_size[0] != image_size[1] or image_size[0] not in sizes[name]:
         raise ValueError(f"{name}'s ImageNet classifier takes square images of "
                          f"{' or '.join(map(str, sizes[name]))} pixels. Received: {image_size}")
-    home = os.environ.get("KERAS_HOME") or os.path.join(os.path.expanduser("~"), ".keras")
-    cached = (Path(home) / "models" / keras_classifier_file(name, image_size)).is_file()
     reason = None
-    if cached or (allow_download and not settings().offline):
+    if cached(top_file) or (allow_download and not settings().offline):
         build, preprocess = _builder(name)
         try:
             model = build(include_top=True, weights="imagenet", input_shape=(*image_size, 3))
@@ -194,7 +158,7 @@ def load_classifier(name: str = "mobilenet_v2", image_size: tuple[int, int] = (2
                             + ("COURSE_OFFLINE=1 forbids downloading them" if settings().offline
                                else "this profile does not download them"))
         print(f"[classifier] NO IMAGENET CLASSIFIER: {name}'s weights with its 1,000-class top "
-              f"({keras_classifier_file(name, image_size)}): {reason}. Case 0 needs them; run "
+              f"({top_file.name}): {reason}. Case 0 needs them; run "
               f"the full profile online to measure it.")
     return None
 

@@ -35,9 +35,9 @@ def files_fingerprint(paths: Iterable[str | os.PathLike]) -> str:
     """
     digest = hashlib.sha256()
     count = 0
-    for path in paths:
-        stat = os.stat(path)
-        digest.update(f"{os.fspath(path)}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    for file in paths:
+        stat = os.stat(file)
+        digest.update(f"{os.fspath(file)}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
         count += 1
     if count == 0:
         raise ValueError("files_fingerprint needs at least one file. Received: an empty list")

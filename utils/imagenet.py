@@ -113,31 +113,21 @@ def search(class_list: list[ImageNetClass], word: str) -> list[ImageNetClass]:
     return [c for c in class_list if any(word in name.lower() for name in c.names)]
 
 
-def keras_get_file(url: str) -> str:
-    """``keras.utils.get_file`` of Keras' class index into ``~/.keras/models`` (hash-checked)."""
-    import keras
-
-    return keras.utils.get_file("imagenet_class_index.json", url, cache_subdir="models",
-                                file_hash="c2c37ea517e94d9795004a39431a14cb")
-
-
 def keras_wnids(allow_download: bool = False) -> list[str] | None:
     """The WordNet ids of Keras' ``decode_predictions``, in output order, when its class index
     is in Keras' cache (or ``allow_download``, online); else None."""
     import json
 
+    from . import keras_files
     from .config import settings
 
-    home = os.environ.get("KERAS_HOME") or os.path.join(os.path.expanduser("~"), ".keras")
-    cached = Path(home) / "models" / "imagenet_class_index.json"
-    if not cached.is_file():
+    path = keras_files.cached(keras_files.CLASS_INDEX)
+    if path is None:
         if not allow_download or settings().offline:
             return None
-        from keras.src.applications import imagenet_utils
-
-        try:  # what decode_predictions itself fetches, with the hash Keras checks
-            cached = Path(keras_get_file(imagenet_utils.CLASS_INDEX_PATH))
-        except Exception:  # noqa: BLE001 - any failed download means "not available"
+        # what decode_predictions itself fetches, with the hash Keras checks
+        path = keras_files.download(keras_files.CLASS_INDEX, verbose=False)
+        if path is None:
             return None
-    index = json.loads(cached.read_text())
+    index = json.loads(path.read_text())
     return [index[str(i)][0] for i in range(len(index))]

