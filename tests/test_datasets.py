@@ -530,3 +530,22 @@ def test_sample_photo_is_a_real_offline_photograph():
         sample_photo("lena")
     with pytest.raises(ValueError, match="positive"):
         sample_photo(width=0)
+
+
+def test_in_order_and_arrays_give_every_split_in_file_order(monkeypatch, cache):
+    """The rows of two passes line up: notebook 09 fuses features computed in separate passes."""
+    monkeypatch.setenv("COURSE_OFFLINE", "1")
+    monkeypatch.setitem(datasets.STANDIN_PER_CLASS, "full", 4)
+    monkeypatch.setitem(datasets.STANDIN_PER_CLASS, "smoke", 4)
+    data = datasets.cats_vs_dogs((24, 24), 3, verbose=False)
+    assert data.image_size == (24, 24)
+    for split in ("train", "validation", "test"):
+        paths, labels = data.files[split]
+        images, got = data.arrays(split)
+        assert got.tolist() == list(labels) and images.shape == (len(paths), 24, 24, 3)
+        again, _ = data.arrays(split)
+        assert np.array_equal(images, again), "two passes must give the same rows"
+    first = [labels.numpy().tolist() for _, labels in data.train]
+    assert sorted(sum(first, [])) == sorted(data.files["train"][1].tolist())  # train still shuffles
+    with pytest.raises(ValueError, match="unknown split"):
+        data.in_order("holdout")

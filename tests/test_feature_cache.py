@@ -84,3 +84,34 @@ def test_files_fingerprint_changes_with_the_files(tmp_path):
     assert first != feature_cache.files_fingerprint([a, b])
     with pytest.raises(ValueError, match="at least one file"):
         feature_cache.files_fingerprint([])
+
+
+def test_pets_features_are_cached_in_file_order(monkeypatch, tmp_path, capsys):
+    """pets_features: one row per image of each split, in file order, read back the second time."""
+    import keras
+
+    from utils import datasets
+    from utils.bases import Base
+
+    monkeypatch.setenv("COURSE_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("COURSE_OFFLINE", "1")
+    monkeypatch.setitem(datasets.STANDIN_PER_CLASS, "full", 4)
+    monkeypatch.setitem(datasets.STANDIN_PER_CLASS, "smoke", 4)
+    data = datasets.cats_vs_dogs((20, 20), 3, verbose=False)
+    inputs = keras.Input((16, 16, 3))
+    model = keras.Model(inputs, keras.layers.Conv2D(5, 3, name="conv")(inputs))
+    base = Base("tiny", model, lambda images: images / 255.0, "random", (16, 16))
+    features = feature_cache.pets_features(base, data, cache_dir=tmp_path / "f")
+    assert "computed" in capsys.readouterr().out
+    for split, (rows, labels) in features.items():
+        assert rows.shape == (len(data.files[split][0]), 5)
+        assert labels.tolist() == list(data.files[split][1])
+    images, _ = data.arrays("validation")
+    import tensorflow as tf
+
+    expected = model(tf.image.resize(images, (16, 16)) / 255.0).numpy().mean(axis=(1, 2))
+    np.testing.assert_allclose(features["validation"][0], expected, rtol=1e-4, atol=1e-5)
+    again = feature_cache.pets_features(base, data, cache_dir=tmp_path / "f")
+    assert "read" in capsys.readouterr().out and np.array_equal(again["train"][0], features["train"][0])
+    parts = feature_cache.pets_feature_parts(base, data, "train")
+    assert parts["order"].startswith("file order") and parts["image_size"] == [16, 16]

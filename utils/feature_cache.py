@@ -106,3 +106,51 @@ def cached(name: str, parts: Mapping[str, object], compute: Callable[[], tuple],
         print(f"[features] {name}: computed {len(features):,} x {features.shape[1:]} in "
               f"{time.perf_counter() - start:.2f} s and cached them ({path.name})")
     return features, labels
+
+
+def pets_feature_parts(base, data, split: str) -> dict[str, object]:
+    """What the pooled features of ``base`` on one split of a cats-vs-dogs ``data`` depend on:
+    the base and its weights and size, the preprocessing, the split's files in order.
+
+    ``base``: a :class:`utils.bases.Base`; ``data``: a :class:`utils.datasets.PetsData`.
+    """
+    preprocess = base.preprocess
+    return {"base": base.name, "weights": base.weights, "image_size": list(base.image_size),
+            "preprocessing": f"bilinear resize {tuple(data.image_size)} -> {tuple(base.image_size)}, "
+                             f"then {preprocess.__module__}.{preprocess.__qualname__}",
+            "pooling": "global average", "order": "file order (PetsData.in_order)",
+            "files": files_fingerprint(data.files[split][0]), "split": split}
+
+
+def pets_features(base, data, *, splits: Iterable[str] = ("train", "validation", "test"),
+                  cache_dir: str | os.PathLike | None = None,
+                  verbose: bool = True) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """``{split: (features, labels)}``: the frozen ``base``'s feature maps, averaged over
+    positions (one number per channel), for each split of ``data`` in file order
+    (:meth:`~utils.datasets.PetsData.in_order`, so that the rows line up with any other
+    features computed from the same split); cached on disk (default ``<data dir>/features``).
+
+    Images are resized to the base's size if they differ, then ``base.preprocess``ed, as in
+    notebook 08.
+    """
+    import keras
+    import tensorflow as tf
+
+    from .config import settings
+
+    cache_dir = Path(cache_dir) if cache_dir is not None else settings().data_dir / "features"
+    pooled = keras.Sequential([base.model, keras.layers.GlobalAveragePooling2D()], name="base_and_gap")
+    size = tuple(base.image_size)
+
+    def compute(split: str):
+        rows, labels = [], []
+        for images, batch_labels in data.in_order(split):
+            if tuple(images.shape[1:3]) != size:
+                images = tf.image.resize(images, size)
+            rows.append(keras.ops.convert_to_numpy(pooled(base.preprocess(images), training=False)))
+            labels.append(np.asarray(batch_labels))
+        return np.concatenate(rows), np.concatenate(labels)
+
+    return {split: cached(f"cats-vs-dogs-{split}", pets_feature_parts(base, data, split),
+                          lambda split=split: compute(split), cache_dir=cache_dir, verbose=verbose)
+            for split in splits}

@@ -7,7 +7,7 @@ loud banner) offline, in the smoke profile or when the real data are unavailable
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -42,7 +42,8 @@ class PetsData:
     ``train``/``validation``/``test``: batched tf.data datasets of float32 [0, 255] images and
     int32 labels (0 = cats, 1 = dogs); ``class_names``; ``counts[split][class]``: images per
     split and class; ``is_standin``: True for the synthetic offline stand-in; ``root``: the
-    dataset folder; ``skipped``: corrupt images left out.
+    dataset folder; ``skipped``: corrupt images left out; ``files[split]``: ``(paths, labels)``
+    in file order; ``image_size``: what every image is resized to.
     """
 
     train: tf.data.Dataset
@@ -53,6 +54,24 @@ class PetsData:
     is_standin: bool
     root: Path
     skipped: int = 0
+    files: dict[str, tuple[list[str], np.ndarray]] = field(default_factory=dict)
+    image_size: tuple[int, int] = (160, 160)
+
+    def in_order(self, split: str, batch_size: int = 32) -> tf.data.Dataset:
+        """The batched ``(images, labels)`` of ``split`` in file order, never shuffled or
+        augmented: the same rows every pass, so features computed in different passes (a CNN's,
+        hand-crafted ones) line up row by row."""
+        if split not in self.files:
+            raise ValueError(f"unknown split {split!r}; known: {sorted(self.files)}")
+        paths, labels = self.files[split]
+        return image_pipeline(paths_dataset(paths, labels, shuffle=False), self.image_size,
+                              batch_size, augment=False, shuffle=False)
+
+    def arrays(self, split: str) -> tuple[np.ndarray, np.ndarray]:
+        """``(images, labels)`` of ``split`` as NumPy arrays, in file order (:meth:`in_order`):
+        float32 images ``(n, height, width, 3)`` in [0, 255] and int32 labels ``(n,)``."""
+        batches = [(images.numpy(), labels.numpy()) for images, labels in self.in_order(split)]
+        return (np.concatenate([b[0] for b in batches]), np.concatenate([b[1] for b in batches]))
 
     def summary(self) -> str:
         """One line such as 'cats vs dogs (real): train 2,000 | validation 800 | test 200'."""
@@ -146,7 +165,8 @@ def _build(dataset: Path, src: Source, image_size, batch_size, test_fraction: fl
     marker = _read_json(dataset.parent / READY_MARKER) or {}
     return PetsData(train=pipe("train", True), validation=pipe("validation", False),
                     test=pipe("test", False), class_names=list(CLASS_NAMES), counts=counts,
-                    is_standin=False, root=dataset, skipped=len(marker.get("skipped", [])))
+                    is_standin=False, root=dataset, skipped=len(marker.get("skipped", [])),
+                    files=splits, image_size=tuple(int(v) for v in image_size))
 
 
 def _split_lists(files: tuple[list[str], np.ndarray], fraction: float,
