@@ -157,7 +157,7 @@ def heatmap_overlays(images: Sequence, heatmaps: Sequence, titles: Sequence[str]
     shown = []
     for i, (image, heat) in enumerate(zip(images, heatmaps)):
         image, heat = np.asarray(image, dtype=float), np.asarray(heat, dtype=float)
-        if image.ndim != 3 or image.shape[-1] != 3:
+        if image.shape[-1:] != (3,) or image.ndim != 3:
             raise ValueError(f"image {i} must be (h, w, 3). Received the shape {image.shape}")
         if heat.shape != image.shape[:2]:
             raise ValueError(f"heatmap {i} must have its image's size {image.shape[:2]} (upsample it "
