@@ -96,15 +96,34 @@ def _names(source: str) -> tuple[set[str], set[str]]:
     scopes = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda, ast.ListComp,
               ast.SetComp, ast.DictComp, ast.GeneratorExp)
 
+    comprehensions = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+
     def top_level(node):
         for child in ast.iter_child_nodes(node):
-            if not isinstance(child, scopes):
+            if isinstance(child, comprehensions):
+                # its first iterable runs in the enclosing scope: [f(b) for b in (g, h)] reads g, h
+                first = child.generators[0].iter
+                yield first
+                yield from top_level(first)
+            elif not isinstance(child, scopes):
                 yield child
                 yield from top_level(child)
 
+    def run_by_definition(stmt):
+        # what a def or class statement evaluates when it runs: decorators, defaults, bases
+        parts = list(stmt.decorator_list)
+        if isinstance(stmt, ast.ClassDef):
+            parts += [*stmt.bases, *(keyword.value for keyword in stmt.keywords)]
+        else:
+            parts += [*stmt.args.defaults, *(d for d in stmt.args.kw_defaults if d is not None)]
+        for part in parts:
+            yield part
+            yield from top_level(part)
+
     stored: set[str] = set()
     for stmt in tree.body:
-        inside = [] if isinstance(stmt, scopes) else [stmt, *top_level(stmt)]
+        inside = ([*run_by_definition(stmt)] if isinstance(stmt, scopes[:3]) else
+                  [stmt, *top_level(stmt)])
         names = [n for n in inside if isinstance(n, ast.Name)]
         read |= {n.id for n in names if isinstance(n.ctx, ast.Load)} - stored
         stored |= {n.id for n in names if isinstance(n.ctx, ast.Store)}

@@ -39,6 +39,38 @@ def test_keeps_the_graded_cells_and_what_they_read_transitively():
     assert [c.cell_type for c in kept.cells].count("markdown") == 1
 
 
+def test_keeps_what_a_definition_reads_when_it_runs():
+    """A default value, a decorator or a base class is evaluated when the def or class runs,
+    at the top level: the cells that bind those names are needed (notebook 10's
+    ``def shallow_cnn(input_shape=BUDGET_SHAPE)``)."""
+    nb = _notebook()
+    nb.cells[1:1] = [_cell("SIZE = (150, 150, 3)"), _cell("def tag(f):\n    return f"),
+                     _cell("class Base:\n    pass"), _cell("UNUSED_DEFAULT = 4")]
+    nb.cells.append(_cell("@tag\ndef build(shape=SIZE):\n    return shape\n\n\n"
+                          "class Model(Base):\n    def size(self, n=UNUSED_INSIDE):\n        return n",
+                          "build", solution=True))
+    nb.cells.append(_cell("check_equal(build(), (150, 150, 3))", "test_build", grade=True, points=1))
+    sources = [c.source for c in roundtrip.graded_cells_only(nb).cells if c.cell_type == "code"]
+    assert {"SIZE = (150, 150, 3)", "def tag(f):\n    return f", "class Base:\n    pass"} <= set(sources)
+    assert "UNUSED_DEFAULT = 4" not in sources
+
+
+def test_a_comprehension_reads_its_first_iterable_at_the_top_level():
+    """``[f(b) for b in (g, h)]`` evaluates ``(g, h)`` in the cell's own scope: a grading cell
+    written that way depends on the solution cell that defines g and h."""
+    from autograde import cases
+    from autograde.roundtrip import _names
+
+    assert {"g", "h", "f"} <= _names("x = [f(b) for b in (g, h)]")[1]
+    assert "g" in _names("x = {k: v for k, v in g.items()}")[1]
+    assert "b" not in _names("x = [f(b) for b in (g, h)]")[1]
+    nb = _notebook()
+    nb.cells.append(_cell("def g():\n    return 1\n\n\ndef h():\n    return 2", "gh", solution=True))
+    nb.cells.append(_cell("check_equal([build() for build in (g, h)], [1, 2])", "test_gh",
+                          grade=True, points=1))
+    assert cases.dependents(nb, "gh") == [len(nb.cells) - 1]
+
+
 def test_leaves_the_notebook_it_was_given_alone():
     nb = _notebook()
     before = nbformat.writes(nb)

@@ -10,6 +10,7 @@ from datetime import datetime
 import keras
 import numpy as np
 import pytest
+import tensorflow as tf
 
 from tests import multiworker_worker as worker
 from utils import training
@@ -187,3 +188,36 @@ def test_fit_under_two_worker_multi_worker_strategy(tmp_path):
     assert not (tmp_path / "worker1").exists()
     assert results[0]["loss"] == pytest.approx(results[1]["loss"]), log
     assert results[0]["loss"][-1] < results[0]["loss"][0], log
+
+
+def test_fit_drops_only_the_retracing_notice_while_it_runs(tmp_path):
+    """TensorFlow's retracing warning (meant for a function rebuilt in a loop; a notebook that
+    trains several models reaches it with nothing wrong) is dropped inside fit(), and only there;
+    other messages of TensorFlow's logger pass."""
+    import logging
+
+    seen = []
+
+    class Keep(logging.Handler):
+        def emit(self, record):
+            seen.append(record.getMessage())
+
+    notice = "5 out of the last 26 calls to <function f> triggered tf.function retracing."
+
+    class LogsDuringFit(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            tf.get_logger().warning(notice)
+            tf.get_logger().warning("a genuine warning")
+
+    logger = tf.get_logger()
+    keep = Keep()
+    logger.addHandler(keep)
+    try:
+        x, y = data(2.0)
+        training.fit(linear_model(), (x, y), (x, y), batch_size=16, epochs=2,
+                     run_dir=tmp_path / "run", verbose=0, callbacks=[LogsDuringFit()])
+        assert logger.filters == [], "the filter must be removed when fit() returns"
+        logger.warning(notice)
+    finally:
+        logger.removeHandler(keep)
+    assert seen == ["a genuine warning", "a genuine warning", notice], seen

@@ -16,6 +16,14 @@ Progress output
     line per epoch with all metrics, the learning rate and the time taken. Pass ``verbose=1``
     for the bar anyway, ``2`` for Keras' own one-line style, or ``0`` for silence.
 
+Several models in one kernel
+    Every new model traces its own training and test steps the first time it runs. After five
+    traced functions TensorFlow logs "5 out of the last N calls ... triggered tf.function
+    retracing", a warning meant for a loop that rebuilds one function by mistake; a notebook that
+    trains three or four models one after another reaches it although nothing is wrong. While
+    :func:`fit` runs, that one message is dropped from TensorFlow's logger
+    (:class:`RetracingNotice`); every other message passes.
+
 Distributed training
     Build and compile the model inside ``devices.strategy().scope()``; calling :func:`fit`
     outside the scope is fine. Under ``MultiWorkerMirroredStrategy`` only the chief writes
@@ -34,6 +42,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 import re
 import shutil
@@ -122,6 +131,26 @@ class EpochLine(keras.callbacks.Callback):
             parts.append(f"lr {self._lr:.1e}")
         parts.append(f"{time.perf_counter() - self._start:.1f}s")
         print("  ".join(parts), flush=True)
+
+
+class RetracingNotice(logging.Filter):
+    """Drop TensorFlow's "triggered tf.function retracing" warning (see the module docstring)."""
+
+    MARKER = "triggered tf.function retracing"
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return self.MARKER not in record.getMessage()
+
+
+@contextlib.contextmanager
+def _without_retracing_notice():
+    """Add :class:`RetracingNotice` to TensorFlow's logger for the duration of the block."""
+    logger, notice = tf.get_logger(), RetracingNotice()
+    logger.addFilter(notice)
+    try:
+        yield
+    finally:
+        logger.removeFilter(notice)
 
 
 def _rank(value) -> int | None:
@@ -253,7 +282,7 @@ def fit(
     if isinstance(train, tf.data.Dataset):
         kwargs.setdefault("shuffle", False)  # Keras 3 warns that it cannot shuffle a Dataset
     try:
-        with _multi_worker_fixes(model):
+        with _multi_worker_fixes(model), _without_retracing_notice():
             history = model.fit(
                 train,
                 validation_data=validation,
