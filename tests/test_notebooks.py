@@ -167,6 +167,16 @@ def test_readme_course_map_states_the_real_points(assignment):
         "the notebook's first cell should state its points")
 
 
+def test_readme_first_screen_states_the_course_totals():
+    """The totals on the README's first screen are the sums over the notebooks."""
+    auto = sum(_points(a)[0] for a in ASSIGNMENTS)
+    manual = sum(_points(a)[1] for a in ASSIGNMENTS)
+    intro = (ROOT / "README.md").read_text().split("## Quick start")[0]
+    stated = f"{auto:g} auto-graded points and {manual:g} for written answers"
+    assert stated in intro, f"the README's first screen should say {stated!r}"
+    assert f"in {len(ASSIGNMENTS)} notebooks" in intro.replace("ten notebooks", "10 notebooks")
+
+
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_notebook_states_the_time_the_course_map_gives(assignment):
     rows = [line for line in (ROOT / "README.md").read_text().splitlines()
