@@ -23,25 +23,24 @@ import tempfile
 from pathlib import Path
 
 from . import collect, edition, grading, header, release, report, sandbox
-
-
-def _gradebook(ns) -> Path:
-    return ns.root / "autograde" / "gradebook.db"
+from .course import ROOT, Course
+from .nbgrader_cli import run_nbgrader
 
 
 def _db_url(ns) -> str:
-    return f"sqlite:///{_gradebook(ns)}?timeout=120"
+    """The gradebook: ``COURSE_GRADEBOOK_URL`` (as for the formgrader), else the course's."""
+    return os.environ.get("COURSE_GRADEBOOK_URL") or Course(ns.root).gradebook_url
 
 
 def _nbgrader(ns, args: list[str]) -> None:
-    release.run_nbgrader(args, root=ns.root, db=_gradebook(ns))
+    run_nbgrader(args, Course(ns.root), db_url=_db_url(ns))
 
 
 def cmd_release(ns) -> None:
     """Regenerate course/, record the tests in the gradebook, publish to the exchange."""
     if header.update_readme(ns.root / "README.md"):
         print("updated the Colab and Binder badges in README.md")
-    for name in ns.assignments or release.assignments(ns.root / "solutions"):
+    for name in ns.assignments or Course(ns.root).assignments():
         if release.update_headers(name, source=ns.root / "solutions"):
             print(f"updated the header cells (badges, Colab install) of solutions/{name}")
         release.generate(name, ns.root / "course", source=ns.root / "solutions")
@@ -61,18 +60,24 @@ def cmd_collect(ns) -> None:
     if ns.source:
         result = collect.from_download(Path(ns.source), ns.assignment, root=ns.root)
     else:
-        result = collect.from_exchange(ns.assignment, root=ns.root, db=_gradebook(ns))
+        result = collect.from_exchange(ns.assignment, root=ns.root, db_url=_db_url(ns))
     print(result)
 
 
 def cmd_grade(ns) -> None:
     """Autograde every collected submission (sandboxed, parallel, resumable)."""
-    settings = grading.Settings(workers=ns.workers, force=ns.force, unsafe=ns.unsafe,
-                                isolation=ns.isolation, image=ns.image,
-                                cell_timeout=ns.cell_timeout,
-                                notebook_timeout=ns.notebook_timeout, root=ns.root,
-                                db_url=_db_url(ns))
+    limits = sandbox.Limits(cpu_seconds=ns.cpu_seconds, memory_mb=ns.memory_mb,
+                            max_processes=ns.max_processes, max_file_mb=ns.max_file_mb)
+    settings = grading.GradingSettings(workers=ns.workers, force=ns.force, unsafe=ns.unsafe,
+                                       isolation=ns.isolation, image=ns.image,
+                                       cell_timeout=ns.cell_timeout,
+                                       notebook_timeout=ns.notebook_timeout, limits=limits,
+                                       root=ns.root, db_url=_db_url(ns))
     outcomes = grading.grade(ns.assignment, ns.students or None, settings)
+    notes = [note for o in outcomes for note in o.instructor_notes]
+    if notes:
+        print("for you (the students' feedback says less):")
+        print("\n".join(f"  - {note}" for note in dict.fromkeys(notes)))
     failed = [o.student for o in outcomes if o.status == "failed"]
     print(f"graded {sum(o.status != 'skipped' for o in outcomes)}, skipped "
           f"{sum(o.status == 'skipped' for o in outcomes)} (already graded; --force to redo)"
@@ -88,7 +93,7 @@ def cmd_feedback(ns) -> None:
 
 def cmd_export(ns) -> None:
     """Scores per exercise and totals, as CSV."""
-    out = Path(ns.out) if ns.out else ns.root / "autograde" / "grades.csv"
+    out = Path(ns.out) if ns.out else Course(ns.root).autograde / "grades.csv"
     print(f"wrote {report.export(_db_url(ns), out, ns.assignment)}")
 
 
@@ -102,11 +107,34 @@ def cmd_student_edition(ns) -> None:
     print(edition.write(Path(ns.dest), ns.repository, root=ns.root))
 
 
+def _grade_options(p: argparse.ArgumentParser) -> None:
+    """make grade's flags; every default comes from GradingSettings and sandbox.Limits."""
+    defaults, limits = grading.GradingSettings(), sandbox.Limits()
+    p.add_argument("--workers", type=int, default=defaults.workers,
+                   help="submissions graded at once (default: one per core, %(default)s)")
+    p.add_argument("--force", action="store_true", help="re-grade what was graded before")
+    p.add_argument("--unsafe", action="store_true", help="grade without the sandbox")
+    p.add_argument("--isolation", choices=sandbox.ISOLATIONS, default=defaults.isolation,
+                   help="bubblewrap (default) or a container engine")
+    p.add_argument("--image", default=defaults.image,
+                   help="the grader image, with --isolation docker/podman")
+    for flag, value, unit in (("--cell-timeout", defaults.cell_timeout, "seconds per cell"),
+                              ("--notebook-timeout", defaults.notebook_timeout,
+                               "seconds per submission"),
+                              ("--cpu-seconds", limits.cpu_seconds, "CPU seconds per kernel"),
+                              ("--memory-mb", limits.memory_mb, "MB of memory per kernel"),
+                              ("--max-processes", limits.max_processes,
+                               "processes and threads per kernel"),
+                              ("--max-file-mb", limits.max_file_mb,
+                               "MB per file a kernel writes")):
+        p.add_argument(flag, type=int, default=value, help=f"{unit} (default %(default)s)")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Parse the command line and run one command."""
     parser = argparse.ArgumentParser(prog="python -m autograde", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--root", type=Path, default=release.ROOT,
+    parser.add_argument("--root", type=Path, default=ROOT,
                         help="the course repository (default: this one)")
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("release", help=cmd_release.__doc__)
@@ -120,14 +148,7 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("grade", help=cmd_grade.__doc__)
     p.add_argument("assignment")
     p.add_argument("students", nargs="*", help="only these students (default: all)")
-    p.add_argument("--workers", type=int, default=os.cpu_count() or 1)
-    p.add_argument("--force", action="store_true", help="re-grade what was graded before")
-    p.add_argument("--unsafe", action="store_true", help="grade without the sandbox")
-    p.add_argument("--isolation", choices=sandbox.ENGINES, default="bwrap",
-                   help="bubblewrap (default) or a container engine")
-    p.add_argument("--image", default="", help="the grader image, with --isolation docker/podman")
-    p.add_argument("--cell-timeout", type=int, default=120)
-    p.add_argument("--notebook-timeout", type=int, default=900)
+    _grade_options(p)
     p.set_defaults(run=cmd_grade)
     for name, func in (("feedback", cmd_feedback), ("summary", cmd_summary)):
         p = sub.add_parser(name, help=func.__doc__)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import subprocess
 import tempfile
 import time
@@ -22,24 +21,17 @@ from pathlib import Path
 import nbformat
 from jupyter_client import KernelManager
 
-from . import grading, release, sandbox
-from .roundtrip import solved_student_notebook
+from . import grading, sandbox, scratch
+from .course import Course
 
 
-def _course(tmp: Path, assignments: list[str], n: int) -> Path:
-    root = tmp / "course-repo"
-    (root / "autograde").mkdir(parents=True)
-    db = root / "autograde" / "gradebook.db"
+def _course(tmp: Path, assignments: list[str], n: int) -> Course:
+    course = scratch.new_course(tmp / "course-repo", assignments)
     for name in assignments:
-        shutil.copytree(release.ROOT / "solutions" / name, root / "solutions" / name)
-        release.run_nbgrader(["generate_assignment", name, "--force"], root=root, db=db)
-        nb = solved_student_notebook(root / "course" / name / f"{name}.ipynb",
-                                     root / "solutions" / name / f"{name}.ipynb")
+        nb = scratch.solved(course, name)
         for i in range(n):
-            folder = root / "autograde" / "submitted" / f"student{i:03d}" / name
-            folder.mkdir(parents=True)
-            nbformat.write(nb, folder / f"{name}.ipynb")
-    return root
+            scratch.submit(course, f"student{i:03d}", name, nb)
+    return course
 
 
 def split_one(notebook: Path, tmp: Path) -> dict[str, float]:
@@ -89,15 +81,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--submissions", type=int, default=40)
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     args = parser.parse_args(argv)
-    assignments = release.assignments()
+    assignments = Course().assignments()
     print(f"grading benchmark: {args.submissions} submissions x {len(assignments)} notebook(s) "
           f"({', '.join(assignments)})")
     with tempfile.TemporaryDirectory(prefix="kit-bench-") as tmp:
         tmp = Path(tmp)
         for workers in args.workers:
-            root = _course(tmp / f"w{workers}", assignments, args.submissions)
-            settings = grading.Settings(workers=workers, root=root,
-                                        db_url=f"sqlite:///{root}/autograde/gradebook.db?timeout=120")
+            course = _course(tmp / f"w{workers}", assignments, args.submissions)
+            settings = grading.GradingSettings(workers=workers, root=course.root)
             start = time.perf_counter()
             per = []
             for name in assignments:
@@ -108,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {workers} worker(s): {total:7.1f} s for {n} submissions | "
                   f"{total / n:5.2f} s per submission (wall) | each took {sum(per) / n:5.2f} s")
         for name in assignments:
-            split = split_one(release.ROOT / "solutions" / name / f"{name}.ipynb", tmp / f"s-{name}")
+            split = split_one(Course().solution_notebook(name), tmp / f"s-{name}")
             parts = " | ".join(f"{k} {v:5.2f} s" for k, v in split.items())
             print(f"  one {name} submission: {parts}")
     return 0

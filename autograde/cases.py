@@ -26,12 +26,9 @@ from pathlib import Path
 
 import nbformat
 
+from .nbmeta import grade_id as _gid
+from .nbmeta import is_grading_cell as is_grading
 from .roundtrip import _names
-from .safe_execute import is_grading_cell as is_grading
-
-
-def _gid(cell) -> str | None:
-    return cell.metadata.get("nbgrader", {}).get("grade_id")
 
 
 def dependents(nb, solution_id: str) -> list[int]:
@@ -100,7 +97,7 @@ def judge(solution, cases: list[dict], *, timeout: int = 300) -> list[dict[str, 
     depend on the mutated cell, scored as nbgrader scores them."""
     from nbgrader.utils import determine_grade
 
-    from .safe_execute import SafeExecute  # noqa: PLC0415
+    from .safe_execute import SafeExecute
 
     nb, where = case_notebook(solution, cases)
     with tempfile.TemporaryDirectory(prefix="kit-cases-") as tmp:

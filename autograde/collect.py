@@ -24,7 +24,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .release import ROOT, run_nbgrader
+from .course import ROOT, Course
+from .nbgrader_cli import run_nbgrader
 
 _SAFE_ID = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -54,7 +55,7 @@ def match(relative: Path, notebook: str) -> str | None:
     stem = re.sub(r"-\d+$", "", relative.stem)  # Canvas: notebook-1.ipynb
     if len(relative.parts) >= 2 and stem == notebook:
         return student_id(relative.parts[0])
-    if stem.endswith("_" + notebook) or stem.endswith(notebook):
+    if stem.endswith(notebook):
         owner = stem[: -len(notebook)].rstrip("_")
         if owner:
             return student_id(owner.split("_")[0])
@@ -66,10 +67,10 @@ def _timestamp(path: Path) -> str:
     return moment.strftime("%Y-%m-%d %H:%M:%S.%f %Z")
 
 
-def _place(root: Path, assignment: str, student: str, notebook: Path) -> None:
-    folder = root / "autograde" / "submitted" / student / assignment
+def _place(course: Course, assignment: str, student: str, notebook: Path) -> None:
+    folder = course.submitted(student, assignment)
     if folder.exists():
-        aside = root / "autograde" / "submitted" / ".replaced" / f"{student}-{assignment}-{time.time_ns()}"
+        aside = course.replaced() / f"{student}-{assignment}-{time.time_ns()}"
         aside.parent.mkdir(parents=True, exist_ok=True)
         shutil.move(str(folder), aside)
     folder.mkdir(parents=True)
@@ -117,16 +118,13 @@ def from_download(source: Path, assignment: str, *, root: Path = ROOT) -> Collec
                 result.skipped.append(f"{found[owner].relative_to(folder)} (an older file of {owner})")
             found[owner] = path
         for owner, path in sorted(found.items()):
-            _place(root, assignment, owner, path)
+            _place(Course(root), assignment, owner, path)
             result.students.append(owner)
     return result
 
 
-def from_exchange(assignment: str, *, root: Path = ROOT, db: Path | None = None) -> Collected:
+def from_exchange(assignment: str, *, root: Path = ROOT, db_url: str | None = None) -> Collected:
     """``nbgrader collect``: the latest submission of every student from the exchange."""
-    db = db or root / "autograde" / "gradebook.db"
-    run_nbgrader(["collect", assignment, "--update"], root=root, db=db)
-    submitted = root / "autograde" / "submitted"
-    students = sorted(p.name for p in submitted.iterdir() if (p / assignment).is_dir()) \
-        if submitted.is_dir() else []
-    return Collected(students=students)
+    course = Course(root)
+    run_nbgrader(["collect", assignment, "--update"], course, db_url=db_url)
+    return Collected(students=course.students(assignment))

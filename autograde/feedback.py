@@ -1,9 +1,9 @@
 """Feedback that teaches without giving the hidden tests away.
 
 nbgrader's feedback page is the autograded notebook as HTML, and the autograded notebook
-holds the full grading cells, hidden tests included, with IPython tracebacks that quote
-the failing line. :class:`TeachingFeedback` runs before the HTML is made and, in every
-grading cell,
+holds the full grading cells, hidden tests included, and the grader's record of which
+line of each failed (:class:`autograde.nbmeta.CellFailure`). :class:`TeachingFeedback`
+runs before the HTML is made and, in every grading cell,
 
 * removes the hidden part of the source (everything from ``### BEGIN HIDDEN TESTS``);
 * replaces each traceback by the error's message alone: the teaching message of
@@ -22,26 +22,15 @@ import re
 
 from nbgrader.preprocessors import NbGraderPreprocessor
 
+from . import nbmeta
+
 BEGIN_HIDDEN = "### BEGIN HIDDEN TESTS"
 BEGIN_MARK_SCHEME, END_MARK_SCHEME = "BEGIN MARK SCHEME", "END MARK SCHEME"
-_LINE = re.compile(r"line (\d+)")
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
-
-
-def _failing_line(traceback: list[str]) -> int | None:
-    """The line of the grading cell that raised, from an IPython traceback."""
-    for frame in traceback:
-        text = _ANSI.sub("", frame)
-        if text.lstrip().startswith(("Cell In", "Input In")):
-            match = _LINE.search(text)
-            if match:
-                return int(match.group(1))
-    return None
 
 
 def explain(cell) -> None:
     """Rewrite one grading cell in place (see the module docstring)."""
-    meta = cell.metadata.get("nbgrader", {})
     source = cell.source
     hidden_from = None
     if BEGIN_HIDDEN in source:
@@ -50,11 +39,12 @@ def explain(cell) -> None:
     for output in cell.get("outputs", []):
         if output.get("output_type") != "error":
             continue
-        line = _failing_line(output.get("traceback", []))
+        failure = nbmeta.failure(cell)  # what the grader recorded (safe_execute)
+        line = failure.line if failure else None
         hidden = hidden_from is not None and line is not None and line >= hidden_from
         kind = "A hidden test" if hidden else "A test"
         message = _ANSI.sub("", f"{output.get('ename')}: {output.get('evalue')}")
-        output["traceback"] = [f"{kind} of exercise '{meta.get('grade_id')}' failed.", message]
+        output["traceback"] = [f"{kind} of exercise '{nbmeta.grade_id(cell)}' failed.", message]
 
 
 def without_mark_scheme(source: str) -> str:
@@ -74,8 +64,7 @@ class TeachingFeedback(NbGraderPreprocessor):
     """nbgrader preprocessor for ``generate_feedback`` (see the module docstring)."""
 
     def preprocess_cell(self, cell, resources, index):
-        meta = cell.metadata.get("nbgrader", {})
-        if cell.cell_type == "code" and meta.get("grade") and not meta.get("solution"):
+        if nbmeta.is_grading_cell(cell):
             explain(cell)
         elif cell.cell_type == "markdown" and BEGIN_MARK_SCHEME in cell.source:
             cell.source = without_mark_scheme(cell.source)

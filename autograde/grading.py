@@ -33,42 +33,60 @@ from pathlib import Path
 
 import nbformat
 
-from . import repair, sandbox
-from .release import AUTOGRADE, ROOT, nbgrader_env
+from . import nbmeta, repair, sandbox
+from .course import CONFIG_DIR, ROOT, Course
+from .nbgrader_cli import nbgrader_command, nbgrader_env
 
-STAGING = "autograde/staging"
-RECORD = "grader.json"
 MAX_OUTPUT_CHARS = 20_000  # per output in the autograded notebook (the feedback page)
 
 
-@dataclass
-class Settings:
-    """How a batch is graded."""
+CELL_TIMEOUT_S = 120       # per cell: the default of make grade, the formgrader and nbgrader
+NOTEBOOK_TIMEOUT_S = 900   # per submission, everything included
 
-    cell_timeout: int = 120          # seconds per cell (nbgrader's Execute.timeout)
-    notebook_timeout: int = 900      # seconds for one whole submission
+
+@dataclass
+class GradingSettings:
+    """How a batch is graded: every default of ``make grade`` (each has a flag)."""
+
+    cell_timeout: int = CELL_TIMEOUT_S
+    notebook_timeout: int = NOTEBOOK_TIMEOUT_S
     workers: int = os.cpu_count() or 1
     force: bool = False              # re-grade submissions graded before
     unsafe: bool = False             # grade without the sandbox (must be asked for)
-    memory_mb: int = 4096
-    cpu_seconds: int = 900
-    max_processes: int = 256
+    limits: sandbox.Limits = field(default_factory=sandbox.Limits)  # per student's kernel
     isolation: str = "bwrap"         # or a container engine: "docker", "podman"
     image: str = ""                  # the grader image, for a container engine
     root: Path = ROOT
-    db_url: str | None = None        # default: the gradebook in nbgrader_config.py
+    db_url: str | None = None        # default: the course's gradebook
+
+    @property
+    def course(self) -> Course:
+        return Course(self.root)
 
 
 @dataclass
 class Outcome:
-    """What happened to one student's submission."""
+    """What happened to one student's submission (``grader.json``)."""
 
     student: str
     status: str                      # graded | replaced | failed | skipped
-    notes: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # for the student (the feedback's top)
     seconds: float = 0.0
     submission_sha256: str | None = None
+    limits: dict[str, str] | None = None  # what the sandbox enforced, as its launcher said
+    instructor_notes: list[str] = field(default_factory=list)  # printed by make grade
     log_tail: str = ""               # the end of nbgrader's log, for the instructor only
+
+
+@dataclass
+class _Run:
+    """What every worker of one batch shares."""
+
+    settings: GradingSettings
+    kernel: str | None               # the sandbox's kernelspec (None: --unsafe)
+    env: dict[str, str]              # nbgrader's environment
+    runtime_root: Path               # each student's runtime folder is made in here
+    staging: str                     # this batch's folder of repaired copies (course-relative)
 
 
 def _sha256(path: Path) -> str | None:
@@ -78,64 +96,44 @@ def _sha256(path: Path) -> str | None:
         return None
 
 
-def _reference(root: Path, assignment: str) -> tuple[Path, nbformat.NotebookNode]:
+def _reference(course: Course, assignment: str) -> tuple[Path, nbformat.NotebookNode]:
     """The released notebook of ``assignment`` (what students were given)."""
-    folder = root / "course" / assignment
-    notebooks = sorted(folder.glob("*.ipynb"))
-    if not notebooks:
-        raise FileNotFoundError(f"No released notebook in {folder}: run `make release` first.")
-    return notebooks[0], nbformat.read(notebooks[0], as_version=4)
+    path = course.released_notebook(assignment)
+    return path, nbformat.read(path, as_version=4)
 
 
-def students_of(root: Path, assignment: str) -> list[str]:
-    """Students with a folder for ``assignment`` under ``autograde/submitted``."""
-    submitted = root / "autograde" / "submitted"
-    return sorted(p.name for p in submitted.iterdir()
-                  if (p / assignment).is_dir()) if submitted.is_dir() else []
-
-
-def _record_path(root: Path, student: str, assignment: str) -> Path:
-    return root / "autograde" / "autograded" / student / assignment / RECORD
-
-
-def _already_graded(root: Path, student: str, assignment: str, digest: str | None) -> bool:
+def _already_graded(course: Course, student: str, assignment: str, digest: str | None) -> bool:
     try:
-        record = json.loads(_record_path(root, student, assignment).read_text())
+        record = json.loads(course.record(student, assignment).read_text())
     except (OSError, json.JSONDecodeError):
         return False
     return record.get("submission_sha256") == digest and record.get("status") in (
         "graded", "replaced")
 
 
-def _stage(root: Path, student: str, assignment: str, ref_path: Path, reference) -> tuple[
-        repair.Repaired, str | None]:
-    """Repair the submission into the staging folder; returns the repair and its digest."""
-    source = root / "autograde" / "submitted" / student / assignment / ref_path.name
-    digest = _sha256(source)
+def _stage(source: Path, stage: Path, reference) -> repair.Repaired:
+    """Repair the submission ``source`` into the folder ``stage``."""
     nb, problem = repair.read_submission(source)
     fixed = repair.repair(nb, reference, problem)
-    stage = root / STAGING / student / assignment
     shutil.rmtree(stage, ignore_errors=True)
     stage.mkdir(parents=True)
     timestamp = source.parent / "timestamp.txt"
     if timestamp.is_file():
         shutil.copy(timestamp, stage / "timestamp.txt")
-    nbformat.write(fixed.notebook, stage / ref_path.name)
-    return fixed, digest
+    nbformat.write(fixed.notebook, stage / source.name)
+    return fixed
 
 
-def _nbgrader_command(assignment: str, student: str, settings: Settings, kernel: str | None,
-                      runtime: str):
+def _nbgrader_command(assignment: str, student: str, run: _Run, runtime: str):
     # IPC sockets live next to the connection file, in this student's own runtime folder
     # (the only host folder the sandbox binds besides the read-only Python installation).
-    cmd = [sys.executable, "-m", "nbgrader", "autograde", assignment, f"--student={student}",
-           "--force", "--create", f"--CourseDirectory.root={settings.root}",
-           f"--CourseDirectory.submitted_directory={STAGING}",
-           f"--Execute.timeout={settings.cell_timeout}",
-           f"--SafeExecute.timeout={settings.cell_timeout}", "--KernelManager.transport=ipc",
-           f"--KernelManager.ip={runtime}/kernel-ipc"]
-    if settings.db_url:
-        cmd.append(f"--CourseDirectory.db_url={settings.db_url}")
+    settings, kernel = run.settings, run.kernel
+    cmd = nbgrader_command(
+        ["autograde", assignment, f"--student={student}", "--force", "--create",
+         f"--CourseDirectory.submitted_directory={run.staging}",
+         f"--Execute.timeout={settings.cell_timeout}",
+         f"--SafeExecute.timeout={settings.cell_timeout}", "--KernelManager.transport=ipc",
+         f"--KernelManager.ip={runtime}/kernel-ipc"], settings.course, db_url=settings.db_url)
     if kernel:
         cmd += [f"--Execute.kernel_name={kernel}", f"--SafeExecute.kernel_name={kernel}"]
     return cmd
@@ -144,7 +142,7 @@ def _nbgrader_command(assignment: str, student: str, settings: Settings, kernel:
 def _run_nbgrader(cmd: list[str], env: dict, timeout: int) -> tuple[int | None, str]:
     """Run nbgrader in its own process group; kill the whole group on time-out."""
     with tempfile.TemporaryFile(mode="w+") as log:
-        proc = subprocess.Popen(cmd, cwd=AUTOGRADE, env=env, stdout=log, stderr=subprocess.STDOUT,
+        proc = subprocess.Popen(cmd, cwd=CONFIG_DIR, env=env, stdout=log, stderr=subprocess.STDOUT,
                                 start_new_session=True)
         try:
             code = proc.wait(timeout=timeout)
@@ -156,27 +154,26 @@ def _run_nbgrader(cmd: list[str], env: dict, timeout: int) -> tuple[int | None, 
         return code, log.read()
 
 
-def _notes_from_outputs(nb: nbformat.NotebookNode) -> list[str]:
-    """Student-facing sentences for what went wrong while their notebook ran."""
-    from .safe_execute import KERNEL_DIED
-
+def _notes_from_cells(nb: nbformat.NotebookNode) -> list[str]:
+    """Student-facing sentences for what went wrong while their notebook ran (from what
+    the executor recorded on each cell: :class:`autograde.nbmeta.CellFailure`)."""
     notes = []
     for cell in nb.cells:
-        for output in cell.get("outputs", []):
-            if output.get("output_type") != "error":
-                continue
-            where = _where(nb, cell)
-            if output.get("ename") == "CellTimeoutError":
-                notes.append(f"The cell {where} ran longer than the time limit per cell and "
-                             "was stopped; the tests that depend on it score 0.")
-            elif output.get("ename") == KERNEL_DIED and "not run" not in output.get("evalue", ""):
-                notes.append(f"While running the cell {where}, {output.get('evalue')}. The cells "
-                             "after it could not run and score 0.")
+        failure = nbmeta.failure(cell)
+        if failure is None:
+            continue
+        where = _where(nb, cell)
+        if failure.kind == nbmeta.TIMEOUT:
+            notes.append(f"The cell {where} ran longer than the time limit per cell and "
+                         "was stopped; the tests that depend on it score 0.")
+        elif failure.kind in (nbmeta.KERNEL_DIED, nbmeta.KERNEL_HUNG):
+            notes.append(f"While running the cell {where}, {failure.message}. The cells "
+                         "after it could not run and score 0.")
     return notes
 
 
 def _where(nb: nbformat.NotebookNode, cell) -> str:
-    grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+    grade_id = nbmeta.grade_id(cell)
     if grade_id:
         return f"'{grade_id}'"
     return f"number {nb.cells.index(cell) + 1}"
@@ -199,40 +196,47 @@ def _cap_outputs(nb: nbformat.NotebookNode) -> bool:
     return capped
 
 
-def _finish(root: Path, student: str, assignment: str, notebook_name: str,
+def _finish(course: Course, student: str, assignment: str, notebook_name: str,
             outcome: Outcome) -> None:
-    folder = root / "autograde" / "autograded" / student / assignment
+    folder = course.autograded(student, assignment)
     target = folder / notebook_name
     if target.exists():
         nb = nbformat.read(target, as_version=4)
-        outcome.notes += _notes_from_outputs(nb)
+        outcome.notes += _notes_from_cells(nb)
         if _cap_outputs(nb):
             outcome.notes.append(f"Some output was longer than {MAX_OUTPUT_CHARS:,} characters "
                                  "and was shortened.")
         repair.add_notes_cell(nb, outcome.notes)
         nbformat.write(nb, target)
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / RECORD).write_text(json.dumps(asdict(outcome), indent=1))
+    course.record(student, assignment).write_text(json.dumps(asdict(outcome), indent=1))
 
 
-def grade_one(assignment: str, student: str, settings: Settings, kernel: str | None,
-              env: dict[str, str]) -> Outcome:
+def grade_one(assignment: str, student: str, run: _Run) -> Outcome:
     """Grade one student's submission (the body of a worker)."""
     start = time.time()
-    ref_path, reference = _reference(settings.root, assignment)
-    fixed, digest = _stage(settings.root, student, assignment, ref_path, reference)
-    if not settings.force and _already_graded(settings.root, student, assignment, digest):
+    settings = run.settings
+    course = settings.course
+    ref_path, reference = _reference(course, assignment)
+    source = course.submitted(student, assignment) / ref_path.name
+    digest = _sha256(source)
+    if not settings.force and _already_graded(course, student, assignment, digest):
         return Outcome(student, "skipped", seconds=0.0, submission_sha256=digest)
+    fixed = _stage(source, course.root / run.staging / student / assignment, reference)
     outcome = Outcome(student, "replaced" if fixed.replaced else "graded", list(fixed.notes),
                       submission_sha256=digest)
-    with tempfile.TemporaryDirectory(prefix=f"{student[:20]}-", dir=env["COURSE_RUNTIME_ROOT"]
-                                     ) as runtime:
-        run_env = dict(env, JUPYTER_RUNTIME_DIR=runtime)
-        cmd = _nbgrader_command(assignment, student, settings, kernel, runtime)
-        code, log = _run_nbgrader(cmd, run_env, settings.notebook_timeout)
-        if kernel and settings.isolation != "bwrap":
+    with tempfile.TemporaryDirectory(prefix=f"{student[:20]}-", dir=run.runtime_root) as runtime:
+        env = dict(run.env, JUPYTER_RUNTIME_DIR=runtime)
+        cmd = _nbgrader_command(assignment, student, run, runtime)
+        code, log = _run_nbgrader(cmd, env, settings.notebook_timeout)
+        if run.kernel and settings.isolation != "bwrap":
             sandbox.remove_containers(settings.isolation, Path(runtime).name)
     outcome.log_tail = log[-4000:]
+    if run.kernel:
+        outcome.limits = sandbox.read_limits_report(log)
+        unenforced = [f"{k}: {v}" for k, v in (outcome.limits or {}).items()
+                      if v.startswith(sandbox.NOT_ENFORCED)]
+        outcome.instructor_notes += [f"limit not enforced for {student}: {u}" for u in unenforced]
     if code is None:
         outcome.status = "failed"
         outcome.notes.append(f"Grading your notebook took longer than "
@@ -243,14 +247,16 @@ def grade_one(assignment: str, student: str, settings: Settings, kernel: str | N
                              "been told.")
         outcome.notes.append("(grader log: " + log.strip().splitlines()[-1][:300] + ")"
                              if log.strip() else "(no grader log)")
+        outcome.instructor_notes.append(
+            f"nbgrader failed on {student}'s notebook (exit {code}): see its grader.json")
     outcome.seconds = round(time.time() - start, 2)
-    _finish(settings.root, student, assignment, ref_path.name, outcome)
+    _finish(course, student, assignment, ref_path.name, outcome)
     return outcome
 
 
-def _kernel_setup(settings: Settings, workdir: Path) -> tuple[str | None, dict[str, str]]:
+def _kernel_setup(settings: GradingSettings, workdir: Path) -> tuple[str | None, dict[str, str]]:
+    """The sandbox's kernelspec (None with --unsafe) and nbgrader's environment for it."""
     env = nbgrader_env()
-    env["COURSE_RUNTIME_ROOT"] = str(workdir / "runtime")
     (workdir / "runtime").mkdir()
     if settings.unsafe:
         print("WARNING: grading WITHOUT a sandbox (--unsafe): student code runs with your "
@@ -259,18 +265,36 @@ def _kernel_setup(settings: Settings, workdir: Path) -> tuple[str | None, dict[s
     if settings.isolation == "bwrap":
         sandbox.check_available()
         sandbox.remove_stale_cgroups()
-    elif settings.isolation in sandbox.ENGINES:
+    elif settings.isolation in sandbox.ISOLATIONS:
         sandbox.check_engine(settings.isolation, settings.image)
     else:
         raise sandbox.SandboxUnavailable(f"Unknown isolation {settings.isolation!r}: choose one "
-                                         f"of {', '.join(sandbox.ENGINES)}.")
+                                         f"of {', '.join(sandbox.ISOLATIONS)}.")
     policy = sandbox.default_policy(
         workdir / "scratch", workdir / "runtime", data_dir=os.environ.get("COURSE_DATA_DIR"),
-        memory_mb=settings.memory_mb, cpu_seconds=settings.cpu_seconds,
-        max_processes=settings.max_processes, engine=settings.isolation, image=settings.image)
+        limits=settings.limits, isolation=settings.isolation, image=settings.image)
     kernel = sandbox.write_kernelspec(workdir / "jupyter", policy.save(workdir / "policy.json"))
     env["JUPYTER_PATH"] = str(workdir / "jupyter")
     return kernel, env
+
+
+def _grader_failed(course: Course, assignment: str, student: str, exc: Exception) -> Outcome:
+    """The outcome of a submission the grader itself failed on: the student is told that
+    their instructor knows, the instructor gets the error, and grader.json records it."""
+    import traceback
+
+    outcome = Outcome(student, "failed", [
+        "The grader itself failed while grading your notebook (not your code's fault); your "
+        "instructor has been told and will grade it again."],
+        instructor_notes=[f"the grader failed on {student}: {type(exc).__name__}: {exc} "
+                          "(traceback in its grader.json)"],
+        log_tail="".join(traceback.format_exception(exc))[-4000:])
+    try:
+        course.autograded(student, assignment).mkdir(parents=True, exist_ok=True)
+        course.record(student, assignment).write_text(json.dumps(asdict(outcome), indent=1))
+    except OSError as err:
+        outcome.instructor_notes.append(f"(and its grader.json could not be written: {err})")
+    return outcome
 
 
 def _progress(done: int, total: int, started: float, outcome: Outcome) -> str:
@@ -281,26 +305,30 @@ def _progress(done: int, total: int, started: float, outcome: Outcome) -> str:
 
 
 def grade(assignment: str, students: list[str] | None = None,
-          settings: Settings | None = None, *, echo=print) -> list[Outcome]:
+          settings: GradingSettings | None = None, *, echo=print) -> list[Outcome]:
     """Grade ``students`` (default: everyone who submitted) and return their outcomes."""
-    settings = settings or Settings()
-    students = students if students is not None else students_of(settings.root, assignment)
+    settings = settings or GradingSettings()
+    course = settings.course
+    students = students if students is not None else course.students(assignment)
     if not students:
         echo(f"No submissions for {assignment} in autograde/submitted/.")
         return []
     outcomes: list[Outcome] = []
-    with tempfile.TemporaryDirectory(prefix="kit-grade-") as tmp:
+    course.staging.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="kit-grade-") as tmp, \
+            tempfile.TemporaryDirectory(prefix=f"{assignment}-", dir=course.staging) as stage:
+        # this run's own staging folder: another run (another assignment) has its own
         kernel, env = _kernel_setup(settings, Path(tmp))
+        run = _Run(settings, kernel, env, Path(tmp) / "runtime",
+                   str(Path(stage).relative_to(course.root)))
         started = time.time()
         with ThreadPoolExecutor(max_workers=max(1, settings.workers)) as pool:
-            futures = {pool.submit(grade_one, assignment, s, settings, kernel, env): s
-                       for s in students}
+            futures = {pool.submit(grade_one, assignment, s, run): s for s in students}
             for future in as_completed(futures):
                 try:
                     outcome = future.result()
                 except Exception as exc:  # noqa: BLE001 - one student never stops the batch
-                    outcome = Outcome(futures[future], "failed", [f"grader error: {exc!r}"])
+                    outcome = _grader_failed(course, assignment, futures[future], exc)
                 outcomes.append(outcome)
                 echo(_progress(len(outcomes), len(students), started, outcome))
-        shutil.rmtree(settings.root / STAGING, ignore_errors=True)
     return sorted(outcomes, key=lambda o: o.student)

@@ -21,12 +21,13 @@ from pathlib import Path
 
 import nbformat
 
+from .course import ROOT, Course, notebook_path
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # Python 3.10: the same parser, from PyPI (the `lab` extra installs it)
     import tomli as tomllib
 
-ROOT = Path(__file__).resolve().parents[1]
 BADGES_ID = "kit-badges"
 COLAB_ID = "kit-colab"
 BRANCH = "main"
@@ -118,8 +119,7 @@ def readme_badges(readme_text: str, url: str, path: str) -> str:
 
 def first_notebook(root: Path = ROOT) -> str:
     """The course's first notebook, e.g. ``course/01-visual-cortex/01-visual-cortex.ipynb``."""
-    first = min(p.name for p in (root / "solutions").iterdir() if list(p.glob("*.ipynb")))
-    return f"course/{first}/{first}.ipynb"
+    return notebook_path("course", Course(root).assignments()[0])
 
 
 def update_readme(readme: Path = ROOT / "README.md", url: str | None = None) -> bool:

@@ -12,26 +12,25 @@ from pathlib import Path
 
 c = get_config()  # noqa: F821 - provided by nbgrader when it loads this file
 
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor  # noqa: E402
 from nbgrader import preprocessors as pp  # noqa: E402
 
+from autograde import course  # noqa: E402
 from autograde.feedback import TeachingFeedback  # noqa: E402
+from autograde.grading import CELL_TIMEOUT_S  # noqa: E402
 from autograde.safe_execute import SafeExecute  # noqa: E402
 
-c.CourseDirectory.root = str(ROOT)
-c.CourseDirectory.source_directory = "solutions"
-c.CourseDirectory.release_directory = "course"
-c.CourseDirectory.submitted_directory = "autograde/submitted"
-c.CourseDirectory.autograded_directory = "autograde/autograded"
-c.CourseDirectory.feedback_directory = "autograde/feedback"
+# The folders of autograde/course.py, which every command of the kit uses as well.
+c.CourseDirectory.root = str(course.ROOT)
+c.CourseDirectory.source_directory = course.SOURCE
+c.CourseDirectory.release_directory = course.RELEASE
+c.CourseDirectory.submitted_directory = course.SUBMITTED
+c.CourseDirectory.autograded_directory = course.AUTOGRADED
+c.CourseDirectory.feedback_directory = course.FEEDBACK
 # Parallel graders share this SQLite file; the busy timeout makes their writes queue up.
-c.CourseDirectory.db_url = os.environ.get(
-    "COURSE_GRADEBOOK_URL", f"sqlite:///{HERE / 'gradebook.db'}?timeout=120"
-)
+c.CourseDirectory.db_url = os.environ.get("COURSE_GRADEBOOK_URL", course.Course().gradebook_url)
 # Releasing to and collecting from nbgrader's filesystem exchange (JupyterLab's
 # Assignments tab). Set COURSE_EXCHANGE to a folder students and you can both reach.
 c.CourseDirectory.course_id = os.environ.get("COURSE_ID", "cnn-course-kit")
@@ -40,8 +39,8 @@ c.Exchange.root = os.environ.get("COURSE_EXCHANGE", "/srv/nbgrader/exchange")
 c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "*.kit-new.ipynb"]
 
 # The per-cell limit nbgrader applies while autograding (ExecutePreprocessor.timeout is
-# ignored by nbgrader 0.9). Cells that train a model in the smoke profile stay well below.
-c.Execute.timeout = int(os.environ.get("COURSE_CELL_TIMEOUT", "300"))
+# ignored by nbgrader 0.9): make grade's default, for the formgrader too (README: settings).
+c.Execute.timeout = int(os.environ.get("COURSE_CELL_TIMEOUT", CELL_TIMEOUT_S))
 c.Execute.interrupt_on_timeout = True
 
 # A kernel that dies mid-notebook (os._exit, a segfault, the sandbox's limits) fails the

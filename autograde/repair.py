@@ -29,6 +29,8 @@ from pathlib import Path
 
 import nbformat
 
+from . import nbmeta
+
 NOTE_CELL_TAG = "course-grader-notes"
 # The nbgrader settings that decide how a cell is graded (nbgrader also stores a checksum
 # and the cell type, which change legitimately between the source and the release).
@@ -44,27 +46,22 @@ class Repaired:
     replaced: bool = False  # True: nothing of the student's work could be used
 
 
-def _grade_id(cell) -> str | None:
-    return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+_grade_id = nbmeta.grade_id
+_is_answer = nbmeta.is_answer
 
 
 def _settings(cell) -> dict:
-    meta = cell.get("metadata", {}).get("nbgrader", {})
+    meta = nbmeta.nbgrader(cell)
     return {k: meta.get(k) for k in GRADING_KEYS}
 
 
-def _is_answer(cell) -> bool:
-    meta = cell.get("metadata", {}).get("nbgrader", {})
-    return bool(meta.get("solution")) and not meta.get("locked")
-
-
 def _describe(cell) -> str:
-    meta = cell["metadata"]["nbgrader"]
-    if meta.get("grade") and cell["cell_type"] == "code" and not meta.get("solution"):
-        return f"the grading cell '{meta['grade_id']}'"
-    if meta.get("solution"):
-        return f"the answer cell '{meta['grade_id']}'"
-    return f"the instructions cell '{meta['grade_id']}'"
+    gid = nbmeta.grade_id(cell)
+    if nbmeta.is_grading_cell(cell):
+        return f"the grading cell '{gid}'"
+    if nbmeta.nbgrader(cell).get("solution"):
+        return f"the answer cell '{gid}'"
+    return f"the instructions cell '{gid}'"
 
 
 def read_submission(path: Path) -> tuple[nbformat.NotebookNode | None, str | None]:
@@ -98,69 +95,27 @@ def read_submission(path: Path) -> tuple[nbformat.NotebookNode | None, str | Non
 
 def repair(submission: nbformat.NotebookNode | None, reference: nbformat.NotebookNode,
            problem: str | None = None) -> Repaired:
-    """Return a gradable copy of ``submission`` (see the module docstring)."""
-    ref_cells = [c for c in reference.cells if _grade_id(c)]
-    ref_ids = {_grade_id(c): c for c in ref_cells}
+    """Return a gradable copy of ``submission`` (see the module docstring).
+
+    Three phases, each adding its sentences to the notes: :func:`_match` walks the
+    submission and keeps, restores or drops each cell that carries a ``grade_id``;
+    :func:`_reinsert` puts back the reference's cells that are missing; the kernelspec is
+    restored last. For example, a submission whose test cell ``t1`` was deleted and whose
+    answer cell ``a2`` was pasted twice comes back with ``t1`` from the reference right
+    after the cell that precedes it there, the first ``a2`` graded and the copy run as an
+    ordinary cell.
+    """
+    ref_ids = {_grade_id(c): c for c in reference.cells if _grade_id(c)}
     if submission is None:
         return _blank(reference, f"{problem or 'your notebook could not be read'}; nothing "
                                  "could be graded, so every exercise scores 0")
-    seen_ids = {_grade_id(c) for c in submission.cells} & set(ref_ids)
-    if ref_ids and not seen_ids:
+    if ref_ids and not {_grade_id(c) for c in submission.cells} & set(ref_ids):
         return _blank(reference, "this notebook does not contain any of this assignment's "
                                  "exercises (is it another assignment's notebook?), so every "
                                  "exercise scores 0")
-
     notes: list[str] = []
-    out: list = []
-    used: set[str] = set()
-    for cell in submission.cells:
-        gid = _grade_id(cell)
-        if gid is None:
-            out.append(cell)
-            continue
-        if gid not in ref_ids:
-            cell = copy.deepcopy(cell)
-            del cell["metadata"]["nbgrader"]
-            notes.append(f"A cell carried an unknown grading id '{gid}'; it was run as an "
-                         "ordinary cell and not graded.")
-            out.append(cell)
-            continue
-        ref = ref_ids[gid]
-        if gid in used:
-            if _is_answer(ref) and cell["cell_type"] == "code":
-                cell = copy.deepcopy(cell)
-                del cell["metadata"]["nbgrader"]
-                out.append(cell)
-                notes.append(f"A copy of {_describe(ref)} was run as an ordinary cell; only the "
-                             "first copy is graded.")
-            else:
-                notes.append(f"A second copy of {_describe(ref)} was removed.")
-            continue
-        used.add(gid)
-        out.append(_restore(cell, ref, notes))
-
-    # Put back what was deleted, right after the reference cell that precedes it.
-    for index, ref in enumerate(reference.cells):
-        gid = _grade_id(ref)
-        if gid is None or gid in used:
-            continue
-        previous = [_grade_id(c) for c in reference.cells[:index] if _grade_id(c)]
-        position = 0
-        for prev in reversed(previous):
-            hits = [i for i, c in enumerate(out) if _grade_id(c) == prev]
-            if hits:
-                position = hits[0] + 1
-                break
-        restored = copy.deepcopy(ref)
-        out.insert(position, restored)
-        used.add(gid)
-        if _is_answer(ref):
-            notes.append(f"{_describe(ref).capitalize()} was missing; the empty answer was put "
-                         "back, so that exercise scores 0.")
-        else:
-            notes.append(f"{_describe(ref).capitalize()} was missing and was restored from the "
-                         "assignment.")
-
+    out, used = _match(submission.cells, ref_ids, notes)
+    _reinsert(reference.cells, out, used, notes)
     fixed = copy.deepcopy(submission)
     fixed.cells = out
     ref_spec = reference.metadata.get("kernelspec")
@@ -169,6 +124,74 @@ def repair(submission: nbformat.NotebookNode | None, reference: nbformat.Noteboo
                      f"; it was graded with '{ref_spec.get('name')}' as assigned.")
         fixed.metadata["kernelspec"] = copy.deepcopy(ref_spec)
     return Repaired(fixed, notes)
+
+
+def _match(cells: list, ref_ids: dict, notes: list[str]) -> tuple[list, set[str]]:
+    """The submission's cells to grade, in its order, and the grade_ids they cover."""
+    out: list = []
+    used: set[str] = set()
+    for cell in cells:
+        gid = _grade_id(cell)
+        if gid is None and _broken_metadata(cell):
+            out.append(_ordinary(cell))
+            notes.append("A cell carried grading settings nbgrader cannot read; it was run as "
+                         "an ordinary cell.")
+        elif gid is None:
+            out.append(cell)
+        elif gid not in ref_ids:
+            out.append(_ordinary(cell))
+            notes.append(f"A cell carried an unknown grading id '{gid}'; it was run as an "
+                         "ordinary cell and not graded.")
+        elif gid in used:
+            ref = ref_ids[gid]
+            if _is_answer(ref) and cell["cell_type"] == "code":
+                out.append(_ordinary(cell))
+                notes.append(f"A copy of {_describe(ref)} was run as an ordinary cell; only the "
+                             "first copy is graded.")
+            else:
+                notes.append(f"A second copy of {_describe(ref)} was removed.")
+        else:
+            used.add(gid)
+            out.append(_restore(cell, ref_ids[gid], notes))
+    return out, used
+
+
+def _broken_metadata(cell) -> bool:
+    """nbgrader metadata that is not a mapping (a student's edit): nbgrader would crash."""
+    metadata = cell.get("metadata")
+    return isinstance(metadata, dict) and "nbgrader" in metadata and not isinstance(
+        metadata["nbgrader"], dict)
+
+
+def _ordinary(cell):
+    """A copy of ``cell`` without nbgrader's metadata: it runs, and is not graded."""
+    cell = copy.deepcopy(cell)
+    del cell["metadata"]["nbgrader"]
+    return cell
+
+
+def _reinsert(ref_cells: list, out: list, used: set[str], notes: list[str]) -> None:
+    """Put back each reference cell missing from ``out``, right after the reference cell
+    that precedes it (the top when none of those is there)."""
+    for index, ref in enumerate(ref_cells):
+        gid = _grade_id(ref)
+        if gid is None or gid in used:
+            continue
+        previous = [_grade_id(c) for c in ref_cells[:index] if _grade_id(c)]
+        position = 0
+        for prev in reversed(previous):
+            hits = [i for i, c in enumerate(out) if _grade_id(c) == prev]
+            if hits:
+                position = hits[0] + 1
+                break
+        out.insert(position, copy.deepcopy(ref))
+        used.add(gid)
+        if _is_answer(ref):
+            notes.append(f"{_describe(ref).capitalize()} was missing; the empty answer was put "
+                         "back, so that exercise scores 0.")
+        else:
+            notes.append(f"{_describe(ref).capitalize()} was missing and was restored from the "
+                         "assignment.")
 
 
 def _restore(cell, ref, notes: list[str]):

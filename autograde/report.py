@@ -16,9 +16,8 @@ from pathlib import Path
 
 import nbformat
 
-from .release import ROOT
-
-AUTO_CELLS: set[str] = set()  # names of the auto-graded cells seen by rows()
+from . import nbmeta
+from .course import ROOT, Course
 
 
 @dataclass
@@ -36,12 +35,20 @@ class Row:
         return self.auto + self.manual
 
 
-def rows(db_url: str, assignment: str | None = None) -> tuple[list[Row], dict[str, float]]:
-    """Scores from the gradebook, and the maximum of every graded cell (the auto-graded
-    cells' names are added to ``AUTO_CELLS``)."""
+@dataclass
+class Scores:
+    """Every student's scores, and what each graded cell is worth."""
+
+    rows: list[Row]
+    maxima: dict[str, float]    # grade_id -> points, in the gradebook's order
+    auto: set[str]              # the grade_ids of auto-graded (code) cells
+
+
+def rows(db_url: str, assignment: str | None = None) -> Scores:
+    """Scores from the gradebook (every assignment, or only ``assignment``)."""
     from nbgrader.api import Gradebook
 
-    out, maxima = [], {}
+    out, maxima, auto_cells = [], {}, set()
     with Gradebook(db_url) as gb:
         for assign in gb.assignments:
             if assignment and assign.name != assignment:
@@ -54,24 +61,25 @@ def rows(db_url: str, assignment: str | None = None) -> tuple[list[Row], dict[st
                         maxima[grade.name] = grade.max_score
                         if grade.cell_type == "code":
                             auto += grade.score
-                            AUTO_CELLS.add(grade.name)
+                            auto_cells.add(grade.name)
                         else:
                             manual += grade.score
                 out.append(Row(submission.student.id, assign.name, cells, auto, manual))
-    return sorted(out, key=lambda r: (r.assignment, r.student)), maxima
+    return Scores(sorted(out, key=lambda r: (r.assignment, r.student)), maxima, auto_cells)
 
 
 def export(db_url: str, dest: Path, assignment: str | None = None) -> Path:
     """Write the CSV (see the module docstring) and return its path."""
-    data, maxima = rows(db_url, assignment)
+    scores = rows(db_url, assignment)
+    data, maxima, auto_cells = scores.rows, scores.maxima, scores.auto
     cells = list(maxima)
     dest.parent.mkdir(parents=True, exist_ok=True)
     with dest.open("w", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(["student", "assignment", *cells, "auto", "manual", "total"])
         writer.writerow(["(max)", "", *[maxima[c] for c in cells],
-                         sum(maxima[c] for c in cells if c in AUTO_CELLS),
-                         sum(maxima[c] for c in cells if c not in AUTO_CELLS),
+                         sum(maxima[c] for c in cells if c in auto_cells),
+                         sum(maxima[c] for c in cells if c not in auto_cells),
                          sum(maxima.values())])
         for row in data:
             writer.writerow([row.student, row.assignment, *[row.cells.get(c, "") for c in cells],
@@ -82,25 +90,25 @@ def export(db_url: str, dest: Path, assignment: str | None = None) -> Path:
 def failure_messages(root: Path, assignment: str) -> Counter:
     """How often each first line of a failed test's message appears, over all students."""
     counts: Counter = Counter()
-    for path in (root / "autograde" / "autograded").glob(f"*/{assignment}/*.ipynb"):
+    for path in Course(root).autograded().glob(f"*/{assignment}/*.ipynb"):
         try:
             nb = nbformat.read(path, as_version=4)
         except Exception:  # noqa: BLE001 - a damaged file is reported by grading, not here
             continue
         for cell in nb.cells:
-            meta = cell.get("metadata", {}).get("nbgrader", {})
-            if not (meta.get("grade") and cell.cell_type == "code" and not meta.get("solution")):
+            if not nbmeta.is_grading_cell(cell):
                 continue
             for output in cell.get("outputs", []):
                 if output.get("output_type") == "error":
                     first = (output.get("evalue") or "").strip().splitlines()
-                    counts[(meta["grade_id"], f"{output.get('ename')}: {first[0] if first else ''}")] += 1
+                    counts[(nbmeta.grade_id(cell), f"{output.get('ename')}: {first[0] if first else ''}")] += 1
     return counts
 
 
 def summary(db_url: str, assignment: str, *, root: Path = ROOT, top: int = 5) -> str:
     """A plain-text summary: per-exercise averages, then the most common failures."""
-    data, maxima = rows(db_url, assignment)
+    scores = rows(db_url, assignment)
+    data, maxima = scores.rows, scores.maxima
     if not data:
         return f"No graded submissions for {assignment}."
     lines = [f"{assignment}: {len(data)} graded submission(s)", "",

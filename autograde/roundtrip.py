@@ -19,7 +19,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from .release import ROOT, run_nbgrader
+from . import scratch
+from .course import ROOT, Course
+from .nbgrader_cli import run_nbgrader
 
 
 @dataclass(frozen=True)
@@ -51,24 +53,6 @@ class Result:
 
     def __repr__(self) -> str:
         return f"Result(auto {self.auto_score:g}/{self.auto_max:g}, cells={len(self.cells)})"
-
-
-def solved_student_notebook(release_nb: Path, solution_nb: Path):
-    """The released notebook with every answer typed in from the solutions (without
-    nbgrader's markers): what a student who solved everything submits."""
-    import nbformat
-
-    markers = ("### BEGIN SOLUTION", "### END SOLUTION")
-    answers = {c.metadata["nbgrader"]["grade_id"]: "\n".join(
-        line for line in c.source.splitlines() if line.strip() not in markers)
-        for c in nbformat.read(solution_nb, as_version=4).cells
-        if c.metadata.get("nbgrader", {}).get("solution")}
-    nb = nbformat.read(release_nb, as_version=4)
-    for cell in nb.cells:
-        meta = cell.metadata.get("nbgrader", {})
-        if meta.get("solution") and meta.get("grade_id") in answers:
-            cell.source = answers[meta["grade_id"]]
-    return nb
 
 
 def _names(source: str) -> tuple[set[str], set[str]]:
@@ -181,22 +165,21 @@ def autograde(assignment: str, submissions: dict[str, Path], workdir: Path, *,
     generated course, each graded by its own ``nbgrader autograde`` at the same time, so a
     notebook with many wrong-answer cases takes a fraction of the time on a multi-core
     machine. Every submission is still graded alone, in its own kernel, from the top."""
-    workdir = Path(workdir)
-    if not (workdir / "course" / assignment).exists():
-        shutil.copytree(source / assignment, workdir / "solutions" / assignment, dirs_exist_ok=True)
-        run_nbgrader(["generate_assignment", assignment, "--force"], root=workdir,
-                     db=workdir / "gradebook.db")
+    course = Course(Path(workdir))
+    if not (course.release / assignment).exists():
+        scratch.new_course(course.root, [assignment], source=source)
     notebook_id = next((source / assignment).glob("*.ipynb")).stem
     workers = max(1, min(workers or default_workers(), len(submissions)))
     if workers == 1:
-        return _autograde_batch(assignment, notebook_id, submissions, workdir)
+        return _autograde_batch(assignment, notebook_id, submissions, course)
     students = list(submissions)
     parts = []
     for k in range(workers):
-        part = workdir / f"part{k}"
-        for folder in ("solutions", "course"):
-            shutil.copytree(workdir / folder, part / folder, dirs_exist_ok=True)
-        shutil.copy(workdir / "gradebook.db", part / "gradebook.db")
+        part = Course(course.root / f"part{k}")
+        for folder in (course.solutions, course.release):
+            shutil.copytree(folder, part.root / folder.name, dirs_exist_ok=True)
+        part.gradebook.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(course.gradebook, part.gradebook)
         parts.append((part, {s: submissions[s] for s in students[k::workers]}))
     with ThreadPoolExecutor(workers) as pool:
         done = list(pool.map(lambda p: _autograde_batch(assignment, notebook_id, p[1], p[0]), parts))
@@ -205,24 +188,23 @@ def autograde(assignment: str, submissions: dict[str, Path], workdir: Path, *,
 
 
 def _autograde_batch(assignment: str, notebook_id: str, submissions: dict[str, Path],
-                     workdir: Path) -> dict[str, Result]:
-    """One ``nbgrader autograde`` run over ``submissions`` in the course at ``workdir``."""
+                     course: Course) -> dict[str, Result]:
+    """One ``nbgrader autograde`` run over ``submissions`` in ``course``."""
     from nbgrader.api import Gradebook
 
-    db = workdir / "gradebook.db"
     for student, notebook in submissions.items():
-        target = workdir / "autograde" / "submitted" / student / assignment
+        target = course.submitted(student, assignment)
         target.mkdir(parents=True, exist_ok=True)
         shutil.copy(notebook, target / f"{notebook_id}.ipynb")
-    proc = run_nbgrader(["autograde", assignment, "--create", "--force"], root=workdir, db=db)
+    proc = run_nbgrader(["autograde", assignment, "--create", "--force"], course)
     results = {}
-    with Gradebook(f"sqlite:///{db}") as gb:
+    with Gradebook(course.gradebook_url) as gb:
         for student in submissions:
             nb = gb.find_submission_notebook(notebook_id, assignment, student)
             cells = {g.name: CellScore(g.name, g.score, g.max_score, g.cell_type == "code",
                                        bool(g.needs_manual_grade)) for g in nb.grades}
-            results[student] = Result(cells, workdir / "autograde" / "autograded" / student
-                                      / assignment / f"{notebook_id}.ipynb",
+            results[student] = Result(cells, course.autograded(student, assignment)
+                                      / f"{notebook_id}.ipynb",
                                       proc.stdout + proc.stderr)
     return results
 

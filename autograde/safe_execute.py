@@ -19,6 +19,10 @@ Two changes to how nbgrader runs a submission:
   are marked as not run (their tests score 0), and nbgrader saves the grades of
   everything that ran.
 
+Why a cell failed is recorded as data in the cell's metadata
+(:class:`autograde.nbmeta.CellFailure`), which the feedback page and the grader's notes
+read; the error output itself carries the student-facing message only.
+
 ``nbgrader_config.py`` puts :class:`SafeExecute` in place of ``Execute``.
 """
 
@@ -32,22 +36,21 @@ from nbclient.util import run_sync
 from nbformat import NotebookNode
 from nbgrader.preprocessors import Execute
 
-from . import split, verdict
+from . import nbmeta, split, verdict
 
-KERNEL_DIED = "KernelDied"
+KERNEL_DIED = "KernelDied"  # the error name of the outputs written for a dead kernel
 
 
-def _error(message: str, ename: str = KERNEL_DIED, line: int | None = None) -> NotebookNode:
-    # "Cell In [...], line N" is how IPython names the failing line; the feedback reads it
-    # to say whether a visible or a hidden test failed.
-    where = [f"Cell In[grading], line {line}"] if line else []
+def _error(message: str, ename: str = KERNEL_DIED) -> NotebookNode:
     return NotebookNode(output_type="error", ename=ename, evalue=message,
-                        traceback=where + [f"{ename}: {message}"])
+                        traceback=[f"{ename}: {message}"])
 
 
-def is_grading_cell(cell) -> bool:
-    meta = cell.get("metadata", {}).get("nbgrader", {})
-    return cell.cell_type == "code" and bool(meta.get("grade")) and not meta.get("solution")
+def _fail(cell, kind: str, message: str, ename: str = KERNEL_DIED,
+          line: int | None = None) -> NotebookNode:
+    """Record on ``cell`` why it failed; return the error output that says so."""
+    nbmeta.set_failure(cell, nbmeta.CellFailure(kind, line, message))
+    return _error(message, ename)
 
 
 class SafeExecute(Execute):
@@ -56,6 +59,7 @@ class SafeExecute(Execute):
     _dead: bool = False
 
     def preprocess(self, nb, resources=None, km=None):
+        nbmeta.clear_failures(nb)  # only this run's notes count
         self._dead = False
         self._imports = split.setup_imports(nb)
         self._trusted = split.imported_names(self._imports)
@@ -76,14 +80,14 @@ class SafeExecute(Execute):
         return dict(self._base)
 
     async def _execute_grading(self, cell, cell_index, execution_count):
-        grade_id = cell.metadata["nbgrader"].get("grade_id")
+        grade_id = nbmeta.grade_id(cell)
         where = f"grading cell '{grade_id}'"
         try:
             plan = split.plan(cell.source, self._trusted, where=where)
         except split.GradingCellError as exc:
             self.log.error("Cannot grade %s safely: %s", where, exc)
-            cell.outputs = [_error("This test could not be run safely; your instructor has "
-                                   "been told.", "GraderError")]
+            cell.outputs = [_fail(cell, nbmeta.GRADER_ERROR, "This test could not be run "
+                                  "safely; your instructor has been told.", "GraderError")]
             return cell
         program = plan.student_program()
         messages, kept, student_error = {}, [], None
@@ -100,7 +104,8 @@ class SafeExecute(Execute):
                 kind = output.get("output_type")
                 if kind == "error":
                     student_error = student_error or {"ename": output.get("ename"),
-                                                      "evalue": output.get("evalue")}
+                                                      "evalue": output.get("evalue"),
+                                                      "timeout": self._timed_out(output)}
                 elif kind == "stream":
                     kept.append(nbformat.v4.new_output("stream", name="stdout",
                                                        text=output.get("text", "")))
@@ -109,25 +114,37 @@ class SafeExecute(Execute):
         failure = verdict.judge(plan, messages, student_error, self._namespace(plan),
                                 where=where)
         if failure:
-            kept.append(_error(failure.message, failure.ename, failure.line))
+            timed_out = bool(student_error and student_error["timeout"])
+            kept.append(_fail(cell, nbmeta.TIMEOUT if timed_out else nbmeta.TEST_FAILED,
+                              failure.message, failure.ename, failure.line))
         cell.outputs = kept
         return cell
+
+    def _timed_out(self, output) -> bool:
+        """An error output that nbclient wrote because the cell ran past the limit."""
+        expected = self.error_on_timeout or {}
+        return (output.get("ename") == expected.get("ename")
+                and output.get("traceback") == expected.get("traceback"))
 
     async def async_execute_cell(self, cell, cell_index, execution_count=None,
                                  store_history=True):
         if cell.cell_type != "code":
             return cell
         if self._dead:
-            cell.outputs = [_error("not run: the notebook's Python process had already ended")]
+            cell.outputs = [_fail(cell, nbmeta.NOT_RUN,
+                                  "not run: the notebook's Python process had already ended")]
             return cell
         try:
-            if is_grading_cell(cell):
+            if nbmeta.is_grading_cell(cell):
                 return await self._execute_grading(cell, cell_index, execution_count)
-            return await super().async_execute_cell(cell, cell_index, execution_count,
+            cell = await super().async_execute_cell(cell, cell_index, execution_count,
                                                     store_history)
+            if any(self._timed_out(o) for o in cell.get("outputs", [])):
+                nbmeta.set_failure(cell, nbmeta.CellFailure(nbmeta.TIMEOUT))
+            return cell
         except DeadKernelError:
             self._dead = True
-            cell.outputs.append(_error(
+            cell.outputs.append(_fail(cell, nbmeta.KERNEL_DIED,
                 "the notebook's Python process ended while running this cell (sys.exit(), "
                 "os._exit(), a crash, or the memory or CPU-time limit)"))
             return cell
@@ -135,7 +152,7 @@ class SafeExecute(Execute):
             # The kernel is alive but no longer answers (a fork bomb's children talking on
             # its sockets, signals blocked in C code): stop it and fail the rest.
             self._dead = True
-            cell.outputs.append(_error(
+            cell.outputs.append(_fail(cell, nbmeta.KERNEL_HUNG,
                 f"the notebook's Python process stopped answering ({type(exc).__name__}); it "
                 "was stopped"))
             try:

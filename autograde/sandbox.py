@@ -19,7 +19,7 @@ command is this file: it applies the limits, then ``exec``s ``bwrap`` (Debian pa
   folder of its own inside the policy's ``runtime_root``, the only other path bound into
   the sandbox; the launcher refuses any other transport or socket folder.
 
-Where an instructor has a container engine, ``engine="docker"`` or ``"podman"`` runs the
+Where an instructor has a container engine, ``isolation="docker"`` or ``"podman"`` runs the
 kernel in a container of the grader image instead (``autograde/Dockerfile``, built with
 ``make grader-image``): no network, a read-only image, every capability dropped, no new
 privileges, an unprivileged user, memory, process, CPU-time and file-size limits, a tmpfs
@@ -34,6 +34,7 @@ standard library only: ``python sandbox.py POLICY.json -f CONNECTION_FILE``.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import resource
@@ -52,6 +53,16 @@ _TOP_DIRS = ("bin", "lib", "lib64", "lib32", "sbin")
 
 
 @dataclass
+class Limits:
+    """What one student's kernel may use (``make grade`` has a flag for each)."""
+
+    cpu_seconds: int = 900                   # per kernel (all its processes share a cgroup)
+    memory_mb: int = 4096                    # TensorFlow alone needs about 2 GB of address space
+    max_processes: int = 256                 # threads count too: TensorFlow starts dozens
+    max_file_mb: int = 256                   # the largest file the kernel may write
+
+
+@dataclass
 class Policy:
     """What a sandboxed kernel may see and use. Written as JSON by the grader."""
 
@@ -60,11 +71,8 @@ class Policy:
     scratch_root: str = "/tmp/course-sandbox"  # private writable folders are made here
     runtime_root: str = ""                   # IPC socket folders must lie inside this one
     env: dict[str, str] = field(default_factory=dict)
-    cpu_seconds: int = 900                   # per kernel (all its processes share a cgroup)
-    memory_mb: int = 4096                    # TensorFlow alone needs about 2 GB of address space
-    max_processes: int = 256                 # threads count too: TensorFlow starts dozens
-    max_file_mb: int = 256
-    engine: str = "bwrap"                    # or "docker" / "podman" (a container engine)
+    limits: Limits = field(default_factory=Limits)
+    isolation: str = "bwrap"                 # or "docker" / "podman" (a container engine)
     image: str = ""                          # the grader image, for a container engine
 
     def save(self, path: Path) -> Path:
@@ -75,11 +83,14 @@ class Policy:
     @classmethod
     def load(cls, path: str | Path) -> Policy:
         """Read a policy written by :meth:`save`."""
-        return cls(**json.loads(Path(path).read_text()))
+        data = json.loads(Path(path).read_text())
+        data["limits"] = Limits(**data.get("limits", {}))
+        return cls(**data)
 
 
 def default_policy(scratch_root: Path, runtime_root: Path, *, data_dir: str | None = None,
-                   env: dict[str, str] | None = None, **limits) -> Policy:
+                   env: dict[str, str] | None = None, limits: Limits | None = None,
+                   isolation: str = "bwrap", image: str = "") -> Policy:
     """The policy for grading with this interpreter: Python, the virtual environment and the
     ``utils`` package readable, and the data cache (if any) readable too."""
     import utils  # the grader's own copy: its folder is what the kernel imports
@@ -95,14 +106,15 @@ def default_policy(scratch_root: Path, runtime_root: Path, *, data_dir: str | No
     kernel_env.update(env or {})
     python = str(Path(sys.prefix) / "bin" / "python")
     return Policy(python=python, read_only=read_only, scratch_root=str(scratch_root),
-                  runtime_root=str(runtime_root), env=kernel_env, **limits)
+                  runtime_root=str(runtime_root), env=kernel_env, limits=limits or Limits(),
+                  isolation=isolation, image=image)
 
 
 class SandboxUnavailable(RuntimeError):
     """bubblewrap is missing or cannot create namespaces on this machine."""
 
 
-ENGINES = ("bwrap", "docker", "podman")
+ISOLATIONS = ("bwrap", "docker", "podman")  # bubblewrap, or a container engine
 LABEL = "course-kit-run"
 CONTAINER_USER = "65534:65534"  # nobody:nogroup
 CONTAINER_HOME = "/home/student"
@@ -241,13 +253,14 @@ def container_argv(policy: Policy, connection_file: str, scratch: str, name: str
     """The ``docker run``/``podman run`` command line that starts ipykernel in the grader
     image for ``connection_file`` (which must lie in the socket folder)."""
     runtime = str(socket_folder(policy, connection_file))
-    cpu = policy.cpu_seconds
-    size = policy.max_file_mb << 20
+    limits = policy.limits
+    cpu = limits.cpu_seconds
+    size = limits.max_file_mb << 20
     args = [engine, "run", "--rm", "--name", name, "--label", f"{LABEL}={Path(runtime).name}",
             "--network", "none", "--read-only", "--cap-drop", "ALL",
             "--security-opt", "no-new-privileges", "--user", CONTAINER_USER,
-            "--memory", f"{policy.memory_mb}m", "--memory-swap", f"{policy.memory_mb}m",
-            "--pids-limit", str(policy.max_processes),
+            "--memory", f"{limits.memory_mb}m", "--memory-swap", f"{limits.memory_mb}m",
+            "--pids-limit", str(limits.max_processes),
             "--ulimit", f"cpu={cpu}:{cpu + 5}", "--ulimit", f"fsize={size}:{size}",
             "--ulimit", "core=0:0", "--tmpfs", "/tmp:rw,mode=1777",
             "--volume", f"{scratch}:{CONTAINER_HOME}:rw", "--workdir", CONTAINER_HOME,
@@ -279,19 +292,40 @@ def _run_container(argv: list[str], engine: str, name: str) -> None:
     sys.exit(child.wait())
 
 
-def _own_cgroup(controller: str) -> Path | None:
+def _cgroup_lines() -> list[tuple[str, list[str], str]]:
+    """(hierarchy id, controllers, path) for each line of /proc/self/cgroup."""
     try:
-        for line in Path("/proc/self/cgroup").read_text().splitlines():
-            _, names, path = line.split(":", 2)
-            if controller in names.split(","):
-                return CGROUP_ROOT / controller / path.lstrip("/")
+        text = Path("/proc/self/cgroup").read_text()
     except OSError:
-        return None
+        return []
+    lines = []
+    for line in text.splitlines():
+        hierarchy, names, path = line.split(":", 2)
+        lines.append((hierarchy, [n for n in names.split(",") if n], path))
+    return lines
+
+
+def _own_cgroup(controller: str) -> Path | None:
+    """This process's group in the cgroup v1 hierarchy of ``controller``, if mounted."""
+    for _, names, path in _cgroup_lines():
+        if controller in names:
+            return CGROUP_ROOT / controller / path.lstrip("/")
+    return None
+
+
+def _unified_cgroup() -> tuple[Path, Path] | None:
+    """(mount point, this process's group) in the cgroup v2 hierarchy, if mounted."""
+    for hierarchy, names, path in _cgroup_lines():
+        if hierarchy == "0" and not names:
+            for base in (CGROUP_ROOT, CGROUP_ROOT / "unified"):
+                group = base / path.lstrip("/")
+                if (base / "cgroup.controllers").is_file() and group.is_dir():
+                    return base, group
     return None
 
 
 def _join_cgroup(controller: str, name: str, limits: dict[str, int]) -> bool:
-    """Create a child cgroup of ours, set ``limits`` and move this process into it."""
+    """cgroup v1: create a child group of ours, set ``limits`` and move this process in."""
     parent = _own_cgroup(controller)
     if parent is None or not parent.is_dir():
         return False
@@ -307,38 +341,93 @@ def _join_cgroup(controller: str, name: str, limits: dict[str, int]) -> bool:
     return True
 
 
-def apply_limits(policy: Policy, name: str) -> list[str]:
-    """Limit this process (and so the kernel it becomes); returns what was applied."""
-    applied = []
-    cpu = policy.cpu_seconds
+def _enable_controllers(parent: Path, wanted: set[str]) -> set[str]:
+    """cgroup v2: turn ``wanted`` controllers on for ``parent``'s children where allowed
+    (the kernel refuses for a group that holds processes itself); returns those on."""
+    control = parent / "cgroup.subtree_control"
+    try:
+        available = set((parent / "cgroup.controllers").read_text().split())
+        for controller in sorted((wanted & available) - set(control.read_text().split())):
+            try:
+                control.write_text(f"+{controller}")
+            except OSError:
+                pass
+        return wanted & set(control.read_text().split())
+    except OSError:
+        return set()
+
+
+def _join_cgroup_v2(name: str, limits: dict[str, dict[str, int]]) -> set[str]:
+    """cgroup v2: move this process into a new group ``name`` beside or below ours whose
+    ``limits`` (controller -> {file: value}) hold; returns the controllers that do.
+
+    The group goes below ours when we may enable controllers there, else below our parent
+    (the layout of a delegated scope: the grader in a leaf group, the kernels beside it)."""
+    found = _unified_cgroup()
+    if found is None:
+        return set()
+    base, own = found
+    for parent in (own, own.parent) if own != base else (own,):
+        enabled = _enable_controllers(parent, set(limits))
+        if not enabled:
+            continue
+        group = parent / name
+        try:
+            group.mkdir(exist_ok=True)
+            for controller in enabled:
+                for key, value in limits[controller].items():
+                    (group / key).write_text(str(value))
+            (group / "cgroup.procs").write_text(str(os.getpid()))
+        except OSError:
+            with contextlib.suppress(OSError):
+                group.rmdir()
+            continue
+        return enabled
+    return set()
+
+
+def apply_limits(policy: Policy, name: str) -> dict[str, str]:
+    """Limit this process (and so the kernel it becomes). Returns, per limit, how it is
+    enforced, or ``NOT ENFORCED`` and why: the grader records this in grader.json."""
+    limits = policy.limits
+    cpu, size, memory = limits.cpu_seconds, limits.max_file_mb << 20, limits.memory_mb << 20
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))
-    size = policy.max_file_mb << 20
     resource.setrlimit(resource.RLIMIT_FSIZE, (size, size))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    applied += [f"cpu {cpu}s", f"file size {policy.max_file_mb} MB"]
-    memory = policy.memory_mb << 20
-    if _join_cgroup("memory", name, {"memory.limit_in_bytes": memory,
-                                     "memory.memsw.limit_in_bytes": memory}):
-        applied.append(f"memory {policy.memory_mb} MB (cgroup)")
+    applied = {"cpu": f"{cpu} s (rlimit)", "file size": f"{limits.max_file_mb} MB (rlimit)"}
+    v1_memory = _join_cgroup("memory", name, {"memory.limit_in_bytes": memory,
+                                              "memory.memsw.limit_in_bytes": memory})
+    v1_pids = _join_cgroup("pids", name, {"pids.max": limits.max_processes})
+    wanted = {k: v for k, v in (("memory", {"memory.max": memory, "memory.swap.max": 0}),
+                                ("pids", {"pids.max": limits.max_processes}))
+              if not (v1_memory if k == "memory" else v1_pids)}
+    v2 = _join_cgroup_v2(name, wanted) if wanted else set()
+    if v1_memory or "memory" in v2:
+        applied["memory"] = f"{limits.memory_mb} MB (cgroup {'v1' if v1_memory else 'v2'})"
     else:
         resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-        applied.append(f"address space {policy.memory_mb} MB (rlimit)")
-    if _join_cgroup("pids", name, {"pids.max": policy.max_processes}):
-        applied.append(f"{policy.max_processes} processes (cgroup)")
-    elif os.getuid() != 0:  # the kernel ignores RLIMIT_NPROC for root
-        n = policy.max_processes
+        applied["memory"] = f"{limits.memory_mb} MB of address space (rlimit; no cgroup)"
+    if v1_pids or "pids" in v2:
+        applied["processes"] = (f"{limits.max_processes} (cgroup "
+                                f"{'v1' if v1_pids else 'v2'})")
+    elif os.getuid() != 0:
+        n = limits.max_processes
         resource.setrlimit(resource.RLIMIT_NPROC, (n, n))
-        applied.append(f"{n} processes (rlimit)")
+        applied["processes"] = f"{n} for this user (rlimit; no cgroup)"
+    else:  # the kernel ignores RLIMIT_NPROC for root
+        applied["processes"] = (f"{NOT_ENFORCED}: the grader runs as root and may not create a "
+                                "pids cgroup (see the README: cgroup limits)")
     return applied
 
 
 def remove_stale_cgroups(prefix: str = "course-kernel-") -> int:
     """Remove this grader's empty leftover kernel cgroups; returns how many were removed."""
+    parents = [_own_cgroup(controller) for controller in ("memory", "pids")]
+    unified = _unified_cgroup()
+    if unified is not None:
+        parents += [unified[1], unified[1].parent]
     removed = 0
-    for controller in ("memory", "pids"):
-        parent = _own_cgroup(controller)
-        if parent is None or not parent.is_dir():
-            continue
+    for parent in {p for p in parents if p is not None and p.is_dir()}:
         for group in parent.glob(prefix + "*"):
             try:
                 group.rmdir()  # fails while a process is still inside: that one is in use
@@ -348,14 +437,45 @@ def remove_stale_cgroups(prefix: str = "course-kernel-") -> int:
     return removed
 
 
+LIMITS_REPORT = "course-sandbox: limits applied: "  # one line on stderr, before the kernel
+NOT_ENFORCED = "NOT ENFORCED"
+
+
+def report_limits(applied: dict[str, str]) -> None:
+    """Tell the grader (whose log gets this process's stderr) which limits hold. The line
+    comes before any student code runs, so the grader trusts the first one only."""
+    print(LIMITS_REPORT + json.dumps(applied), file=sys.stderr, flush=True)
+
+
+def read_limits_report(log: str) -> dict[str, str] | None:
+    """The limits a launcher reported in a grader's log (its first report), or None."""
+    for line in log.splitlines():
+        if line.startswith(LIMITS_REPORT):
+            try:
+                report = json.loads(line[len(LIMITS_REPORT):])
+            except json.JSONDecodeError:
+                return None
+            return {str(k): str(v) for k, v in report.items()} if isinstance(report, dict) else None
+    return None
+
+
+def container_limits(policy: Policy) -> dict[str, str]:
+    """What the container engine enforces (the flags of :func:`container_argv`)."""
+    limits, engine = policy.limits, policy.isolation
+    return {"cpu": f"{limits.cpu_seconds} s ({engine} ulimit)",
+            "file size": f"{limits.max_file_mb} MB ({engine} ulimit)",
+            "memory": f"{limits.memory_mb} MB ({engine})",
+            "processes": f"{limits.max_processes} ({engine} pids limit)"}
+
+
 def launch(policy_file: str, connection_file: str, kernel_args: list[str] | None = None) -> None:
     """Apply the limits and replace this process with the sandboxed kernel."""
     policy = Policy.load(policy_file)
-    if policy.engine not in ENGINES:
-        sys.exit(f"course-sandbox: unknown engine {policy.engine!r}; refusing to start")
-    tool = shutil.which(policy.engine)
+    if policy.isolation not in ISOLATIONS:
+        sys.exit(f"course-sandbox: unknown isolation {policy.isolation!r}; refusing to start")
+    tool = shutil.which(policy.isolation)
     if tool is None:
-        sys.exit(f"course-sandbox: {policy.engine} is not installed; refusing to start an "
+        sys.exit(f"course-sandbox: {policy.isolation} is not installed; refusing to start an "
                  "unconfined kernel")
     name = f"course-kernel-{uuid.uuid4().hex[:12]}"
     # The kernel reads its connection file from the socket folder: the folder the client
@@ -365,16 +485,17 @@ def launch(policy_file: str, connection_file: str, kernel_args: list[str] | None
     shutil.copy(connection_file, private)
     scratch = Path(policy.scratch_root) / name
     scratch.mkdir(parents=True, mode=0o700)
-    if policy.engine != "bwrap":
+    if policy.isolation != "bwrap":
         # The container's unprivileged user creates the sockets and writes its scratch.
         for path in (folder, scratch):
             path.chmod(0o777)
         private.chmod(0o644)
+        report_limits(container_limits(policy))
         argv = container_argv(policy, str(private), str(scratch), name, tool, kernel_args)
         _run_container(argv, tool, name)
         return
     bwrap = tool
-    apply_limits(policy, name)
+    report_limits(apply_limits(policy, name))
     argv = bwrap_argv(policy, str(private), os.getcwd(), str(scratch), bwrap, kernel_args)
     os.execv(bwrap, argv)
 

@@ -33,6 +33,8 @@ import symtable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import nbmeta
+
 CHECK_PREFIX = "check_"
 EMIT = "__course_emit__"
 _BUILTINS = frozenset(dir(builtins))
@@ -61,6 +63,8 @@ class Step:
     check: str | None = None   # the check's name when the statement is a check call
     args: list[Arg] = field(default_factory=list)
     index: int = -1            # the check's number within the cell
+    binds: set[str] = field(default_factory=set)  # names it binds or changes in place
+    reads: set[str] = field(default_factory=set)  # names it reads (its own loop variables not)
 
     @property
     def line(self) -> int:
@@ -180,73 +184,124 @@ def _nested_checks(stmt: ast.stmt) -> bool:
 
 
 def plan(source: str, trusted_names: set[str], *, where: str = "a grading cell") -> Plan:
-    """Split ``source``; ``trusted_names`` are the names the setup cell imports."""
+    """Split ``source``; ``trusted_names`` are the names the setup cell imports.
+
+    Two passes over the cell's top-level statements. Forward (:func:`_forward`): which
+    statements compute something from the student's code (they read a name the cell did not
+    bind and the setup cell did not import, or a value already marked as the student's).
+    Backward (:func:`_assign_sides`): every statement runs on each side that needs what it
+    binds, and each check argument that comes from the student is computed in the student's
+    kernel and sent back. With ``check_close`` and ``np`` imported by the setup cell::
+
+        x = np.arange(3)          # both sides: the student's call and the expected value use x
+        want = 2 * x              # the grader only
+        got = double(x)           # the student's kernel only (double is the student's)
+        check_close(got, want)    # the grader; `got` is sent from the student's kernel
+
+    Swap the middle lines and ``want`` comes from the student's kernel as well: once ``x``
+    was handed to ``double``, which may change it in place, nothing computed from it later
+    is the grader's (grading cells compute expected values before calling student code).
+
+    Raises :class:`GradingCellError` for a cell that cannot be split safely (a check inside a
+    block, a rebound check, a check_true whose condition the student's code decides).
+    """
     try:
         tree = ast.parse(source)
     except SyntaxError as exc:
         raise GradingCellError(f"{where} is not plain Python (line {exc.lineno}: {exc.msg}); "
                                "grading cells cannot use IPython magics.") from None
-    steps: list[Step] = []
-    defined: set[str] = set()       # bound so far by the cell itself
-    tainted: set[str] = set()       # of those, the ones whose value comes from the student
-    reach: dict[str, set[str]] = {}  # name -> the cell's names its value refers to
+    steps = _forward(tree.body, trusted_names, where)
+    _assign_sides(steps)
+    return Plan(source, steps)
 
-    def from_student(reads: set[str]) -> bool:
-        outside = reads - defined - trusted_names - _BUILTINS
-        return bool(outside or reads & tainted)
 
-    for stmt in tree.body:
-        if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant):
-            continue  # the docstring
-        check = _check_name(stmt)
-        if check:
-            if check not in trusted_names or check in defined:
-                raise GradingCellError(f"{where}, line {stmt.lineno}: {check} must be the one "
-                                       "imported by the setup cell.")
-            call = stmt.value
-            if any(isinstance(a, ast.Starred) for a in call.args) or any(
-                    k.arg is None for k in call.keywords):
-                raise GradingCellError(f"{where}, line {stmt.lineno}: write the arguments of "
-                                       f"{check} out (no *args or **kwargs).")
-            args = [Arg(i, a, from_student(_expr_reads(a))) for i, a in enumerate(call.args)]
-            args += [Arg(k.arg, k.value, from_student(_expr_reads(k.value)))
-                     for k in call.keywords]
-            if check == "check_true" and args and args[0].from_student:
-                raise GradingCellError(
-                    f"{where}, line {stmt.lineno}: check_true's condition depends on the "
-                    "student's code, so the student's kernel would decide the verdict. Pass the "
-                    "value itself to check_equal/check_close/check_in_range instead.")
-            steps.append(Step(stmt, check=check, args=args,
-                              index=sum(1 for s in steps if s.check)))
-            continue
-        if _nested_checks(stmt):
-            raise GradingCellError(f"{where}, line {stmt.lineno}: a check inside a block "
-                                   "cannot be split; make every check a top-level statement.")
-        reads, binds = _names(ast.unparse(stmt))
-        binds |= _mutated(stmt)
-        reads = (reads | _updated(stmt)) - (_own_targets(stmt) - defined)
-        if binds & {n for n in trusted_names if n.startswith(CHECK_PREFIX)}:
-            raise GradingCellError(f"{where}, line {stmt.lineno}: do not rebind a check.")
-        step = Step(stmt, student=from_student(reads))
-        step.binds, step.reads = binds, reads  # type: ignore[attr-defined]
+@dataclass
+class _Taint:
+    """What the forward pass knows after each statement."""
+
+    trusted_names: set[str]
+    defined: set[str] = field(default_factory=set)   # bound so far by the cell itself
+    tainted: set[str] = field(default_factory=set)   # of those, the student's values
+    reach: dict[str, set[str]] = field(default_factory=dict)  # name -> the names it refers to
+
+    def from_student(self, reads: set[str]) -> bool:
+        outside = reads - self.defined - self.trusted_names - _BUILTINS
+        return bool(outside or reads & self.tainted)
+
+    def record(self, step: Step) -> None:
+        """Update after a statement ran on the side ``step`` says."""
         if step.student:
             # The student's code may change whatever this statement hands it, and whatever
             # the functions it hands over refer to (a list a test callback appends to).
-            handed, todo = set(), list(reads & defined)
+            handed, todo = set(), list(step.reads & self.defined)
             while todo:
                 name = todo.pop()
                 if name not in handed:
                     handed.add(name)
-                    todo += reach.get(name, set()) - handed
-            tainted |= binds | handed
+                    todo += self.reach.get(name, set()) - handed
+            self.tainted |= step.binds | handed
         else:
-            tainted -= binds - _mutated(stmt)
-        for name in binds:
-            reach[name] = reads & (defined | binds)
-        defined |= binds
-        steps.append(step)
+            self.tainted -= step.binds - _mutated(step.stmt)
+        for name in step.binds:
+            self.reach[name] = step.reads & (self.defined | step.binds)
+        self.defined |= step.binds
 
-    # Backwards: a statement runs on each side that needs something it binds.
+
+def _forward(body: list[ast.stmt], trusted_names: set[str], where: str) -> list[Step]:
+    """The steps of ``body``, each statement marked ``student`` if its value is theirs."""
+    taint = _Taint(trusted_names)
+    steps: list[Step] = []
+    for stmt in body:
+        if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant):
+            continue  # the docstring
+        check = _check_name(stmt)
+        if check:
+            steps.append(_check_step(stmt, check, taint, where,
+                                     index=sum(1 for s in steps if s.check)))
+            continue
+        step = _statement_step(stmt, taint, where)
+        taint.record(step)
+        steps.append(step)
+    return steps
+
+
+def _check_step(stmt: ast.stmt, check: str, taint: _Taint, where: str, index: int) -> Step:
+    """A top-level ``check_*(...)`` call, with each argument marked for its side."""
+    if check not in taint.trusted_names or check in taint.defined:
+        raise GradingCellError(f"{where}, line {stmt.lineno}: {check} must be the one "
+                               "imported by the setup cell.")
+    call = stmt.value
+    if any(isinstance(a, ast.Starred) for a in call.args) or any(
+            k.arg is None for k in call.keywords):
+        raise GradingCellError(f"{where}, line {stmt.lineno}: write the arguments of "
+                               f"{check} out (no *args or **kwargs).")
+    args = [Arg(i, a, taint.from_student(_expr_reads(a))) for i, a in enumerate(call.args)]
+    args += [Arg(k.arg, k.value, taint.from_student(_expr_reads(k.value)))
+             for k in call.keywords]
+    if check == "check_true" and args and args[0].from_student:
+        raise GradingCellError(
+            f"{where}, line {stmt.lineno}: check_true's condition depends on the "
+            "student's code, so the student's kernel would decide the verdict. Pass the "
+            "value itself to check_equal/check_close/check_in_range instead.")
+    return Step(stmt, check=check, args=args, index=index)
+
+
+def _statement_step(stmt: ast.stmt, taint: _Taint, where: str) -> Step:
+    """Any other top-level statement, with what it binds and reads."""
+    if _nested_checks(stmt):
+        raise GradingCellError(f"{where}, line {stmt.lineno}: a check inside a block "
+                               "cannot be split; make every check a top-level statement.")
+    reads, binds = _names(ast.unparse(stmt))
+    binds |= _mutated(stmt)
+    reads = (reads | _updated(stmt)) - (_own_targets(stmt) - taint.defined)
+    if binds & {n for n in taint.trusted_names if n.startswith(CHECK_PREFIX)}:
+        raise GradingCellError(f"{where}, line {stmt.lineno}: do not rebind a check.")
+    return Step(stmt, student=taint.from_student(reads), binds=binds, reads=reads)
+
+
+def _assign_sides(steps: list[Step]) -> None:
+    """Backwards: a statement runs on each side that needs something it binds (a statement
+    that binds nothing, a print say, runs on both)."""
     need_student: set[str] = set()
     need_trusted: set[str] = set()
     for step in reversed(steps):
@@ -261,7 +316,7 @@ def plan(source: str, trusted_names: set[str], *, where: str = "a grading cell")
                 else:
                     need_trusted |= reads
             continue
-        binds, reads = step.binds, step.reads  # type: ignore[attr-defined]
+        binds, reads = step.binds, step.reads
         if not step.student:
             step.student = bool(binds & need_student) or not binds
             step.trusted = bool(binds & need_trusted) or not binds
@@ -269,20 +324,19 @@ def plan(source: str, trusted_names: set[str], *, where: str = "a grading cell")
             need_student = (need_student - (binds - reads)) | reads
         if step.trusted:
             need_trusted = (need_trusted - (binds - reads)) | reads
-    return Plan(source, steps)
 
 
 def setup_imports(nb) -> list[ast.stmt]:
     """The import statements of the notebook's setup cell (``grade_id`` 'setup')."""
     for cell in nb.cells:
-        meta = cell.get("metadata", {}).get("nbgrader", {})
-        if cell.cell_type == "code" and meta.get("grade_id") == "setup":
+        if cell.cell_type == "code" and nbmeta.grade_id(cell) == "setup":
             tree = ast.parse(cell.source)
             return [s for s in tree.body if isinstance(s, (ast.Import, ast.ImportFrom))]
     return []
 
 
 def imported_names(imports: list[ast.stmt]) -> set[str]:
+    """The names ``imports`` bind (``import a.b`` binds ``a``)."""
     names = set()
     for stmt in imports:
         for alias in stmt.names:

@@ -77,7 +77,7 @@ def decode(node):
             return np.array(items, dtype=str).reshape(shape)
         out = np.empty(len(items), dtype=object)
         out[:] = items
-        return out.reshape(tuple(int(n) for n in node["shape"]))
+        return out.reshape(shape)
     if kind == "npscalar":
         return _array(node["dtype"], [], node["b64"])[()]
     if kind in ("list", "tuple", "set"):

@@ -70,7 +70,7 @@ class Recorder:
         except Exception as err:
             try:
                 path = self.shot(f"{name} FAILED")
-            except Exception as shot_err:  # the page itself may be gone
+            except Exception as shot_err:  # noqa: BLE001 - the page itself may be gone
                 path = f"(no screenshot: {shot_err})"
             raise AssertionError(f"browser step {name!r} failed; screenshot: {path}\n{err}") from err
         self.shot(name)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import http.server
 import os
-import sys
 import threading
 from pathlib import Path
 
@@ -52,17 +51,6 @@ def _share_trained_weights(real: Path | None, private: Path) -> None:
             shutil.copyfile(wheel, target)
 
 
-@pytest.fixture
-def repo_root() -> Path:
-    return ROOT
-
-
-@pytest.fixture
-def venv_bin() -> Path:
-    """The bin/ folder of the interpreter running the tests (nbgrader needs it on PATH)."""
-    return Path(sys.executable).parent
-
-
 # A local HTTP server for the download code (tests/test_datasets.py, tests/test_keras_files.py)
 
 class _Server(http.server.ThreadingHTTPServer):
@@ -80,7 +68,7 @@ class _Server(http.server.ThreadingHTTPServer):
 class _Handler(http.server.BaseHTTPRequestHandler):
     """Serves ``server.files``; 404 for anything else."""
 
-    def do_GET(self):  # noqa: N802 - the name http.server requires
+    def do_GET(self):  # the name http.server requires
         self.server.requests.append(self.path)
         body = self.server.files.get(self.path)
         if body is None:

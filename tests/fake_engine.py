@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from autograde.sandbox import _system_binds  # noqa: E402
+from autograde.sandbox import _system_binds
 
 IMAGE = "course-kit-test-image"
 STATE = Path(os.environ.get("FAKE_ENGINE_STATE", "/tmp/fake-engine"))

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import nbformat
 
-from autograde.roundtrip import solved_student_notebook
+from autograde.scratch import solved_student_notebook
 
 ASSIGNMENT = "01-visual-cortex"
 FULL = 11  # auto-graded points of the notebook

@@ -30,7 +30,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-from utils import devices  # noqa: E402  (needs the path above)
+from utils import devices  # (needs the path above)
 
 PER_REPLICA = 8
 SCRIPT = Path(__file__).resolve()

@@ -23,7 +23,7 @@ def sandboxed_kernel(tmp_path: Path, **limits):
     """Yield ``run(code) -> (stdout, error or None)`` for a fresh sandboxed kernel."""
     runtime = tmp_path / "runtime"
     runtime.mkdir()
-    policy = sandbox.default_policy(tmp_path / "scratch", runtime, **limits)
+    policy = sandbox.default_policy(tmp_path / "scratch", runtime, limits=sandbox.Limits(**limits))
     policy_file = policy.save(tmp_path / "policy.json")
     spec_root = tmp_path / "jupyter"
     name = sandbox.write_kernelspec(spec_root, policy_file)

@@ -14,14 +14,15 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from autograde.course import Course
 from tests.browser import browser_page
 from tests.lab_server import make_server
 from tests.wrong_answers import WRONG_ANSWERS
 
 ROOT = Path(__file__).resolve().parents[1]
-ASSIGNMENTS = sorted(p.name for p in (ROOT / "solutions").iterdir() if list(p.glob("*.ipynb")))
+ASSIGNMENTS = Course().assignments()
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 # The notebook panel on screen (a reset workspace opens exactly one).
 PANEL = ".jp-NotebookPanel:not(.lm-mod-hidden)"
@@ -65,7 +66,7 @@ def _accept_kernel_dialog(page, wait_ms: int) -> bool:
     dialog = page.locator(".jp-Dialog", has_text="Select Kernel")
     try:
         dialog.wait_for(timeout=wait_ms)
-    except Exception:  # Playwright's TimeoutError: no dialog, nothing to do
+    except Exception:  # noqa: BLE001 - Playwright's TimeoutError: no dialog, nothing to do
         return False
     dialog.get_by_role("button", name="Select").click()
     page.wait_for_selector(f"{PANEL} .jp-Notebook-ExecutionIndicator[data-status='idle']",

@@ -10,17 +10,15 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import sys
 from pathlib import Path
 
 import nbformat
 import pytest
 
-from autograde import grading, release, sandbox
+from autograde import grading, sandbox, scratch
 from tests import fake_engine, hostile
 
-ROOT = Path(__file__).resolve().parents[1]
 A = hostile.ASSIGNMENT
 NB = f"{A}.ipynb"
 
@@ -33,7 +31,8 @@ def _policy(tmp_path: Path, **kw) -> tuple[sandbox.Policy, Path]:
     data = tmp_path / "data"
     data.mkdir()
     policy = sandbox.default_policy(tmp_path / "scratch", tmp_path / "runtime",
-                                    data_dir=str(data), engine="docker", image="grader:1", **kw)
+                                    data_dir=str(data), isolation="docker", image="grader:1",
+                                    limits=sandbox.Limits(**kw))
     return policy, connection
 
 
@@ -93,14 +92,12 @@ def test_a_missing_engine_or_image_says_what_to_do(tmp_path, monkeypatch):
 
 
 @pytest.mark.slow
+@pytest.mark.sandbox
 def test_a_class_graded_in_containers(tmp_path, monkeypatch):
     sandbox.check_available()  # the test double itself runs on bubblewrap
     state = _engine_on_path(tmp_path, monkeypatch)
-    root = tmp_path / "course"
-    (root / "autograde").mkdir(parents=True)
-    shutil.copytree(ROOT / "solutions" / A, root / "solutions" / A)
-    db = root / "autograde" / "gradebook.db"
-    release.run_nbgrader(["generate_assignment", A, "--force"], root=root, db=db)
+    course = scratch.new_course(tmp_path / "course", [A])
+    root, db = course.root, course.gradebook
     honest = hostile.solved(root / "course" / A / NB, root / "solutions" / A / NB)
     kinds = {"honest": hostile.FULL, "infinite loop": hostile.FULL - 2,
              "patched numpy and builtins": hostile.FULL - 2}
@@ -109,9 +106,8 @@ def test_a_class_graded_in_containers(tmp_path, monkeypatch):
         folder.mkdir(parents=True)
         nbformat.write(hostile.build(kind, honest, paths={}, port=0), folder / NB)
 
-    settings = grading.Settings(cell_timeout=5, notebook_timeout=300, workers=2, root=root,
-                                isolation="docker", image=fake_engine.IMAGE,
-                                db_url=f"sqlite:///{db}?timeout=120")
+    settings = grading.GradingSettings(cell_timeout=5, notebook_timeout=300, workers=2, root=root,
+                                isolation="docker", image=fake_engine.IMAGE)
     outcomes = {o.student: o for o in grading.grade(A, settings=settings, echo=lambda _: None)}
 
     from nbgrader.api import Gradebook

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import shutil
 import socket
 import sqlite3
 import threading
@@ -19,13 +18,12 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograde import grading, release, repair
+from autograde import grading, repair, sandbox, scratch
 from tests import hostile
 
-ROOT = Path(__file__).resolve().parents[1]
 A = hostile.ASSIGNMENT
 NB = f"{A}.ipynb"
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.sandbox]
 
 
 def _slug(name: str) -> str:
@@ -47,11 +45,8 @@ def _auto_scores(db: Path, student: str) -> float:
 
 @pytest.fixture(scope="module")
 def graded_class(tmp_path_factory):
-    root = tmp_path_factory.mktemp("course")
-    (root / "autograde").mkdir()
-    shutil.copytree(ROOT / "solutions" / A, root / "solutions" / A)
-    db = root / "autograde" / "gradebook.db"
-    release.run_nbgrader(["generate_assignment", A, "--force"], root=root, db=db)
+    course = scratch.new_course(tmp_path_factory.mktemp("course"), [A])
+    root, db = course.root, course.gradebook
     honest = hostile.solved(root / "course" / A / NB, root / "solutions" / A / NB)
 
     server = socket.socket()
@@ -87,15 +82,19 @@ def graded_class(tmp_path_factory):
             (folder / NB).write_text(content)
         students[student] = kind
     before = {"solutions": _digests(root / "solutions"), "submitted": _digests(submitted)}
+    # another run's staging folder (another assignment graded at the same time)
+    other_run = course.staging / "02-other-run" / "someone" / "02-other" / "02-other.ipynb"
+    other_run.parent.mkdir(parents=True)
+    other_run.write_text("{}")
 
-    settings = grading.Settings(cell_timeout=5, notebook_timeout=300, workers=2, memory_mb=1024,
-                                cpu_seconds=120, root=root, db_url=f"sqlite:///{db}?timeout=120")
+    settings = grading.GradingSettings(cell_timeout=5, notebook_timeout=300, workers=2, root=root,
+                                       limits=sandbox.Limits(memory_mb=1024, cpu_seconds=120))
     lines: list[str] = []
     outcomes = {o.student: o for o in grading.grade(A, settings=settings, echo=lines.append)}
     server.close()
     return {"root": root, "db": db, "students": students, "outcomes": outcomes,
             "before": before, "connections": connections, "settings": settings,
-            "progress": lines}
+            "progress": lines, "other_run": other_run}
 
 
 @pytest.mark.parametrize("kind", hostile.KINDS, ids=lambda k: _slug(k.name))
@@ -131,16 +130,42 @@ def test_student_code_changed_nothing_outside_its_sandbox(graded_class):
         assert [o.get("ename") for o in cell.outputs if o.output_type == "error"] == [error]
 
 
+def test_grader_json_records_the_limits_that_were_applied(graded_class):
+    """What the sandbox's launcher enforced (not what was asked for) is in grader.json."""
+    import json
+
+    record = json.loads((graded_class["root"] / "autograde" / "autograded" / "honest" / A
+                         / "grader.json").read_text())
+    limits = record["limits"]
+    assert set(limits) == {"cpu", "file size", "memory", "processes"}, limits
+    assert limits["memory"].startswith("1024 MB") and limits["cpu"] == "120 s (rlimit)"
+    assert record["instructor_notes"] == [] or all("not enforced" in n
+                                                    for n in record["instructor_notes"])
+
+
+def test_a_run_cleans_only_its_own_staging_folder(graded_class):
+    """Two runs at once (two assignments) each stage repaired copies in a folder of their
+    own; a run that ends removes its folder, not the other run's."""
+    other = graded_class["other_run"]
+    assert other.is_file(), "grading removed another run's staging folder"
+    staging = graded_class["root"] / "autograde" / "staging"
+    assert sorted(p.name for p in staging.iterdir()) == ["02-other-run"]
+
+
 def test_progress_lines_count_up_with_an_eta(graded_class):
     lines = graded_class["progress"]
     assert len(lines) == len(hostile.KINDS)
     assert lines[-1].startswith(f"[{len(lines)}/{len(lines)}]") and "ETA" in lines[-1]
 
 
-def test_a_second_run_skips_what_is_graded_and_force_regrades(graded_class):
+def test_a_second_run_skips_what_is_graded_and_force_regrades(graded_class, monkeypatch):
     settings = graded_class["settings"]
+    repaired = []
+    real_repair = repair.repair
+    monkeypatch.setattr(repair, "repair", lambda *a, **k: repaired.append(1) or real_repair(*a, **k))
     again = grading.grade(A, ["honest", "invalid-json"], settings, echo=lambda _: None)
     assert [o.status for o in again] == ["skipped", "skipped"]
+    assert not repaired, "a submission that is skipped need not be read and repaired"
     folder = graded_class["root"] / "autograde" / "submitted" / "invalid-json" / A
     honest = graded_class["root"] / "autograde" / "submitted" / "honest" / A / NB
     (folder / NB).write_bytes(honest.read_bytes())  # the student re-submits a good notebook

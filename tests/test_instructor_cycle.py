@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 import os
-import shutil
 import subprocess
 import sys
 import zipfile
@@ -15,11 +14,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograde import collect
+from autograde import collect, scratch
 from autograde.__main__ import main
 from tests import hostile
 
-ROOT = Path(__file__).resolve().parents[1]
 A = hostile.ASSIGNMENT
 NB = f"{A}.ipynb"
 
@@ -41,11 +39,11 @@ def _answer(nb, answers: dict[str, str]):
 
 
 @pytest.mark.slow
+@pytest.mark.sandbox
 def test_release_fetch_submit_collect_grade_feedback_export(tmp_path, monkeypatch, capsys):
-    root, exchange = tmp_path / "course-repo", tmp_path / "exchange"
-    (root / "autograde").mkdir(parents=True)
+    exchange = tmp_path / "exchange"
+    root = scratch.new_course(tmp_path / "course-repo", [A], generate=False).root
     exchange.mkdir()
-    shutil.copytree(ROOT / "solutions" / A, root / "solutions" / A)
     monkeypatch.setenv("COURSE_EXCHANGE", str(exchange))
 
     assert main(["--root", str(root), "release", A]) == 0

@@ -13,10 +13,11 @@ import nbformat
 import pytest
 
 from autograde import cases, release, roundtrip
+from autograde.course import Course
 from tests.wrong_answers import WRONG_ANSWERS
 
 ROOT = Path(__file__).resolve().parents[1]
-ASSIGNMENTS = release.assignments()
+ASSIGNMENTS = Course().assignments()
 
 
 def _notebook(kind: str, assignment: str) -> Path:

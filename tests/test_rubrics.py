@@ -16,7 +16,9 @@ import nbformat
 import pytest
 
 from autograde import release, roundtrip
+from autograde.course import Course
 from autograde.feedback import without_mark_scheme
+from autograde.nbgrader_cli import run_nbgrader
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "solutions").glob("*/*.ipynb"))
@@ -116,8 +118,7 @@ def test_rubric_reaches_graders_not_students(tmp_path):
     shown = next(c for c in graded.cells if _meta(c).get("grade_id") == "answer_rubric")
     assert RUBRIC_LINE in shown.source, "the formgrader's notebook lost the rubric"
 
-    release.run_nbgrader(["generate_feedback", name, "--force"], root=work,
-                         db=work / "gradebook.db")
+    run_nbgrader(["generate_feedback", name, "--force"], Course(work))
     page = (work / "autograde" / "feedback" / "ann" / name / f"{name}.html").read_text()
     assert "It shows the response per angle." in page
     assert "tuning curve&#x27;s peak" not in page and "tuning curve's peak" not in page

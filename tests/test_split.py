@@ -282,8 +282,9 @@ def test_json_messages_are_strings_not_raw_data(channel):
 
 
 def test_feedback_tells_a_hidden_failure_from_a_visible_one_without_showing_hidden_code():
+    from autograde import nbmeta
     from autograde.feedback import explain
-    from autograde.safe_execute import _error
+    from autograde.safe_execute import _fail
 
     plan = split.plan(CELL, TRUSTED)
     namespace: dict = {}
@@ -294,12 +295,26 @@ def test_feedback_tells_a_hidden_failure_from_a_visible_one_without_showing_hidd
     assert failure.line == 6
     cell = nbformat.v4.new_code_cell(CELL, metadata={"nbgrader": {"grade_id": "test_double",
                                                                    "grade": True}})
-    cell.outputs = [_error(failure.message, failure.ename, failure.line)]
+    cell.outputs = [_fail(cell, nbmeta.TEST_FAILED, failure.message, failure.ename, failure.line)]
     explain(cell)
     shown = cell.outputs[0]["traceback"]
     assert shown[0] == "A hidden test of exercise 'test_double' failed."
     assert "an array" in shown[1] and "secret" not in cell.source
     visible = verdict.judge(plan, {(0, 0): {"value": {"t": "float", "v": "5.0"}}}, None, namespace)
-    cell.outputs = [_error(visible.message, visible.ename, visible.line)]
+    cell.outputs = [_fail(cell, nbmeta.TEST_FAILED, visible.message, visible.ename, visible.line)]
     explain(cell)
     assert cell.outputs[0]["traceback"][0] == "A test of exercise 'test_double' failed."
+
+
+def test_the_plan_docstrings_example():
+    """split.plan's worked example: each statement on the side(s) its docstring says."""
+    lines = ["x = np.arange(3)", "want = 2 * x", "got = double(x)", "check_close(got, want)"]
+    steps = split.plan("\n".join(lines), {"np", "check_close"}).steps
+    assert [(s.student, s.trusted) for s in steps] == [(True, True), (False, True),
+                                                        (True, False), (True, True)]
+    assert steps[0].binds == {"x"} and steps[2].reads == {"double", "x"}
+    assert [(a.key, a.from_student) for a in steps[3].args] == [(0, True), (1, False)]
+    # computed after x was handed to the student's function: the student's value
+    lines[1], lines[2] = lines[2], lines[1]
+    steps = split.plan("\n".join(lines), {"np", "check_close"}).steps
+    assert [a.from_student for a in steps[3].args] == [True, True]

@@ -31,7 +31,7 @@ import nbformat
 import pytest
 
 from autograde import edition, header
-from autograde.roundtrip import solved_student_notebook
+from autograde.scratch import solved_student_notebook
 from tests.lab_server import Lab, _stop, _wait_until_up, free_port, student_env
 
 ROOT = Path(__file__).resolve().parents[1]

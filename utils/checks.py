@@ -108,7 +108,6 @@ def _as_array(value, name: str, hint: str | None) -> np.ndarray:
     except (TypeError, ValueError):
         raise _failure(f"{name} should be a number or an array of numbers, but it is a "
               f"{type(value).__name__}.", hint=hint, show_values=False) from None
-    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def check_type(got, expected_type, *, name: str = "the result", hint: str | None = None) -> None:

@@ -177,8 +177,8 @@ def _start() -> tuple[int, threading.Thread] | None:
         redirected = True
         os.close(write_fd)
         return saved, thread
-    except Exception:
-        with contextlib.suppress(OSError):  # fd 2 must never stay on the pipe
+    except Exception:  # noqa: BLE001 - whatever failed, fd 2 must never stay on the pipe
+        with contextlib.suppress(OSError):
             if redirected:
                 os.dup2(saved, 2)
         for fd in fds:

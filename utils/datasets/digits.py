@@ -83,7 +83,7 @@ def load_mnist(
     else:
         try:
             return _keras_mnist()
-        except Exception as err:  # keras raises a bare Exception when the fetch fails
+        except Exception as err:  # noqa: BLE001 - keras raises a bare Exception when the fetch fails
             reason = f"the MNIST download failed: {type(err).__name__}: {err}".replace("\n", " ")
     x, y = load_digits()
     if verbose:
