@@ -76,6 +76,11 @@ class Outcome:
     limits: dict[str, str] | None = None  # what the sandbox enforced, as its launcher said
     instructor_notes: list[str] = field(default_factory=list)  # printed by make grade
     log_tail: str = ""               # the end of nbgrader's log, for the instructor only
+    log: str = field(default="", repr=False)  # all of it (not in grader.json)
+
+    def record(self) -> str:
+        """The JSON of ``grader.json``."""
+        return json.dumps({k: v for k, v in asdict(self).items() if k != "log"}, indent=1)
 
 
 @dataclass
@@ -209,7 +214,7 @@ def _finish(course: Course, student: str, assignment: str, notebook_name: str,
         repair.add_notes_cell(nb, outcome.notes)
         nbformat.write(nb, target)
     folder.mkdir(parents=True, exist_ok=True)
-    course.record(student, assignment).write_text(json.dumps(asdict(outcome), indent=1))
+    course.record(student, assignment).write_text(outcome.record())
 
 
 def grade_one(assignment: str, student: str, run: _Run) -> Outcome:
@@ -231,7 +236,7 @@ def grade_one(assignment: str, student: str, run: _Run) -> Outcome:
         code, log = _run_nbgrader(cmd, env, settings.notebook_timeout)
         if run.kernel and settings.isolation != "bwrap":
             sandbox.remove_containers(settings.isolation, Path(runtime).name)
-    outcome.log_tail = log[-4000:]
+    outcome.log, outcome.log_tail = log, log[-4000:]
     if run.kernel:
         outcome.limits = sandbox.read_limits_report(log)
         unenforced = [f"{k}: {v}" for k, v in (outcome.limits or {}).items()
@@ -291,7 +296,7 @@ def _grader_failed(course: Course, assignment: str, student: str, exc: Exception
         log_tail="".join(traceback.format_exception(exc))[-4000:])
     try:
         course.autograded(student, assignment).mkdir(parents=True, exist_ok=True)
-        course.record(student, assignment).write_text(json.dumps(asdict(outcome), indent=1))
+        course.record(student, assignment).write_text(outcome.record())
     except OSError as err:
         outcome.instructor_notes.append(f"(and its grader.json could not be written: {err})")
     return outcome

@@ -1,8 +1,10 @@
 """Autograde one notebook in a scratch course directory and read back its scores.
 
-Used by the tests (every notebook: the solution earns full marks, the untouched student
-version earns zero auto-graded points, one wrong exercise loses exactly its points) and
-handy for an instructor checking a notebook before release::
+Grading goes through :func:`autograde.grading.grade`, the path ``make grade`` takes:
+repair, the sandbox, one worker per core. Used by the tests (every notebook: the solution
+earns full marks, the untouched student version earns zero auto-graded points, one wrong
+exercise loses exactly its points) and handy for an instructor checking a notebook before
+release::
 
     python -m autograde.roundtrip 01-visual-cortex path/to/submission.ipynb
 """
@@ -12,16 +14,13 @@ from __future__ import annotations
 import argparse
 import ast
 import os
-import shutil
 import symtable
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import scratch
-from .course import ROOT, Course
-from .nbgrader_cli import run_nbgrader
+from . import grading, scratch
+from .course import Course
 
 
 @dataclass(frozen=True)
@@ -41,7 +40,7 @@ class Result:
 
     cells: dict[str, CellScore]
     autograded_notebook: Path
-    log: str = ""  # what nbgrader printed while grading (the whole batch)
+    log: str = ""  # what nbgrader printed while grading this submission
 
     @property
     def auto_score(self) -> float:
@@ -150,62 +149,41 @@ def graded_cells_only(nb):
 
 
 def default_workers() -> int:
-    """How many scratch courses grade at once: one per core, at most 4 (``COURSE_ROUNDTRIP_WORKERS``
-    overrides)."""
+    """How many submissions grade at once: one per core, at most 4
+    (``COURSE_ROUNDTRIP_WORKERS`` overrides)."""
     return int(os.environ.get("COURSE_ROUNDTRIP_WORKERS", min(4, os.cpu_count() or 1)))
 
 
 def autograde(assignment: str, submissions: dict[str, Path], workdir: Path, *,
-              source: Path = ROOT / "solutions", workers: int | None = None) -> dict[str, Result]:
-    """Generate ``assignment`` from ``source`` in ``workdir``, submit each notebook in
-    ``submissions`` (student id -> notebook path), autograde them and return each student's
-    scores from the gradebook.
+              source: Path | None = None, workers: int | None = None) -> dict[str, Result]:
+    """Generate ``assignment`` from ``source`` (default: this repository's ``solutions/``)
+    in a scratch course at ``workdir``, submit each notebook in ``submissions`` (student id
+    -> notebook path), grade them as ``make grade`` does (sandboxed, ``workers`` at once)
+    and return each student's scores from the gradebook."""
+    from nbgrader.api import Gradebook
 
-    With ``workers`` > 1 the submissions are dealt round-robin to that many copies of the
-    generated course, each graded by its own ``nbgrader autograde`` at the same time, so a
-    notebook with many wrong-answer cases takes a fraction of the time on a multi-core
-    machine. Every submission is still graded alone, in its own kernel, from the top."""
     course = Course(Path(workdir))
     if not (course.release / assignment).exists():
         scratch.new_course(course.root, [assignment], source=source)
-    notebook_id = next((source / assignment).glob("*.ipynb")).stem
-    workers = max(1, min(workers or default_workers(), len(submissions)))
-    if workers == 1:
-        return _autograde_batch(assignment, notebook_id, submissions, course)
-    students = list(submissions)
-    parts = []
-    for k in range(workers):
-        part = Course(course.root / f"part{k}")
-        for folder in (course.solutions, course.release):
-            shutil.copytree(folder, part.root / folder.name, dirs_exist_ok=True)
-        part.gradebook.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(course.gradebook, part.gradebook)
-        parts.append((part, {s: submissions[s] for s in students[k::workers]}))
-    with ThreadPoolExecutor(workers) as pool:
-        done = list(pool.map(lambda p: _autograde_batch(assignment, notebook_id, p[1], p[0]), parts))
-    merged = {s: r for batch in done for s, r in batch.items()}
-    return {s: merged[s] for s in students}
-
-
-def _autograde_batch(assignment: str, notebook_id: str, submissions: dict[str, Path],
-                     course: Course) -> dict[str, Result]:
-    """One ``nbgrader autograde`` run over ``submissions`` in ``course``."""
-    from nbgrader.api import Gradebook
-
     for student, notebook in submissions.items():
-        target = course.submitted(student, assignment)
-        target.mkdir(parents=True, exist_ok=True)
-        shutil.copy(notebook, target / f"{notebook_id}.ipynb")
-    proc = run_nbgrader(["autograde", assignment, "--create", "--force"], course)
+        scratch.submit(course, student, assignment, Path(notebook))
+    settings = grading.GradingSettings(root=course.root, force=True,
+                                       workers=max(1, workers or default_workers()))
+    outcomes = {o.student: o for o in grading.grade(assignment, list(submissions), settings,
+                                                    echo=lambda _: None)}
+    notebook_id = course.released_notebook(assignment).stem
     results = {}
     with Gradebook(course.gradebook_url) as gb:
         for student in submissions:
+            outcome = outcomes[student]
+            if outcome.status == "failed":
+                raise RuntimeError(f"grading {student}'s {assignment} failed: {outcome.notes}\n"
+                                   f"{outcome.log_tail}")
             nb = gb.find_submission_notebook(notebook_id, assignment, student)
             cells = {g.name: CellScore(g.name, g.score, g.max_score, g.cell_type == "code",
                                        bool(g.needs_manual_grade)) for g in nb.grades}
             results[student] = Result(cells, course.autograded(student, assignment)
-                                      / f"{notebook_id}.ipynb",
-                                      proc.stdout + proc.stderr)
+                                      / f"{notebook_id}.ipynb", outcome.log)
     return results
 
 

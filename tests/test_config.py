@@ -84,3 +84,28 @@ def test_setup_hides_tensorflow_cpp_warnings_unless_told_otherwise(monkeypatch, 
     monkeypatch.setenv("TF_CPP_MIN_LOG_LEVEL", "0")
     config.setup(use_tensorflow=False)
     assert os.environ["TF_CPP_MIN_LOG_LEVEL"] == "0"
+
+
+def test_a_read_only_cache_is_used_for_reading_and_a_private_one_for_writing(tmp_path,
+                                                                             monkeypatch):
+    """A lab room's shared cache, or the grader's sandbox, mounts the data read-only: what
+    is there is used, and anything new is written to a private cache under the temporary
+    folder instead of failing."""
+    from utils import feature_cache
+    from utils.datasets import make_standin_pets
+
+    shared = tmp_path / "shared"
+    ready = make_standin_pets(shared / "standin-4-32", 4, size=32)
+    real_access = os.access
+    monkeypatch.setattr(config.os, "access", lambda p, mode: False if str(p).startswith(
+        str(shared)) else real_access(p, mode))
+    monkeypatch.setattr(config.tempfile, "gettempdir", lambda: str(tmp_path / "tmp"))
+    assert make_standin_pets(shared / "standin-4-32", 4, size=32) == ready  # read in place
+    drawn = make_standin_pets(shared / "standin-6-32", 6, size=32)
+    assert drawn.is_relative_to(tmp_path / "tmp") and not list((shared / "standin-6-32").rglob("*.jpg"))
+    assert len(list(drawn.rglob("*.jpg"))) == 6 * 2 + 3 * 2
+    assert make_standin_pets(shared / "standin-6-32", 6, size=32) == drawn  # found again
+    features, _ = feature_cache.cached("demo", {"a": 1}, lambda: (np.ones((2, 3)), np.zeros(2)),
+                                       cache_dir=shared / "features", verbose=False)
+    assert features.shape == (2, 3) and not list((shared / "features").glob("*.npz"))
+    assert list((tmp_path / "tmp").rglob("features/demo-*.npz"))

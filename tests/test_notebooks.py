@@ -99,11 +99,13 @@ def test_solution_runs_under_nbval(assignment):
 
 
 @pytest.mark.slow
+@pytest.mark.sandbox
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_grading_round_trip(assignment, tmp_path):
-    """nbgrader itself grades the solution (full marks), the untouched student notebook (none)
-    and "graded-only", the solution without its demo cells (roundtrip.graded_cells_only: it
-    must still earn full marks). Every wrong answer is then judged by the same grading cells
+    """The grader, as make grade runs it (repair, sandbox, one worker per core), grades the
+    solution (full marks), the untouched student notebook (none) and "graded-only", the
+    solution without its demo cells (roundtrip.graded_cells_only: it must still earn full
+    marks). Every wrong answer is then judged by the same grading cells
     and the same SafeExecute, all cases of the notebook in one kernel (autograde.cases): it
     must lose exactly its exercise's points, each of them entirely."""
     wrongs = WRONG_ANSWERS.get(assignment, [])

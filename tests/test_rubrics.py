@@ -97,6 +97,7 @@ def _assignment(folder: Path, name: str) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.sandbox
 def test_rubric_reaches_graders_not_students(tmp_path):
     name = "rubric-demo"
     _assignment(tmp_path / "solutions", name)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import random
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,6 +58,23 @@ def default_data_dir() -> Path:
     """The cache folder used when ``COURSE_DATA_DIR`` is not set."""
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return Path(base) / "cnn-course-kit"
+
+
+def writable_folder(folder: str | os.PathLike) -> Path:
+    """``folder`` if this process may write in it (it is created if need be); else a folder of
+    the same name in a private cache under the system's temporary folder. For a data cache
+    that is read-only: a lab room's shared copy (README: offline and classroom use), or the
+    grader's sandbox, which mounts the instructor's cache read-only."""
+    folder = Path(folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        if os.access(folder, os.W_OK | os.X_OK):
+            return folder
+    except OSError:
+        pass
+    fallback = Path(tempfile.gettempdir()) / f"cnn-course-kit-{os.getuid()}" / folder.name
+    fallback.mkdir(parents=True, exist_ok=True)
+    return fallback
 
 
 def settings() -> Settings:

@@ -26,6 +26,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .config import writable_folder
+
 
 def files_fingerprint(paths: Iterable[str | os.PathLike]) -> str:
     """A short hash of a list of files: their names, sizes and modification times, in order.
@@ -70,6 +72,9 @@ def cached(name: str, parts: Mapping[str, object], compute: Callable[[], tuple],
     key = cache_key(parts)
     folder = Path(cache_dir)
     path = folder / f"{_slug(name)}-{key}.npz"
+    if not path.exists():  # a read-only cache keeps what it has; new entries go elsewhere
+        folder = writable_folder(folder)
+        path = folder / path.name
     start = time.perf_counter()
     if path.exists():
         try:
@@ -92,7 +97,8 @@ def cached(name: str, parts: Mapping[str, object], compute: Callable[[], tuple],
     if len(features) != len(labels):
         raise ValueError(f"compute() returned {len(features)} feature rows but {len(labels)} "
                          f"labels for {name!r}; they must match")
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = writable_folder(folder)
+    path = folder / path.name
     handle, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".npz", dir=folder)
     os.close(handle)
     try:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..config import writable_folder
 from .files import _image_files, _read_json, _write_json
 from .sources import CLASS_NAMES, SOURCES, STANDIN_MARKER, STANDIN_SIZE, STANDIN_VERSION
 
@@ -59,7 +60,10 @@ def make_standin_pets(
     meta = {"version": STANDIN_VERSION, "counts": counts, "size": int(size), "seed": int(seed)}
     if _read_json(dataset / STANDIN_MARKER) == meta and _standin_complete(dataset, counts):
         return dataset
-    root.mkdir(parents=True, exist_ok=True)
+    root = writable_folder(root)  # a read-only cache: drawn in a private one instead
+    dataset = root / SOURCES["filtered"].top
+    if _read_json(dataset / STANDIN_MARKER) == meta and _standin_complete(dataset, counts):
+        return dataset
     tmp = Path(tempfile.mkdtemp(prefix=".standin.", suffix=".part", dir=root))
     try:
         for split, n in counts.items():
