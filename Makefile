@@ -172,3 +172,4 @@ student-edition: $(VENV)/.installed-$(TF)
 
 lint: $(VENV)/.installed-$(TF)-dev
 	$(BIN)/ruff check utils autograde tests solutions course
+	$(BIN)/ruff format --check utils autograde tests

@@ -48,8 +48,15 @@ def cmd_release(ns) -> None:
         # The gradebook keeps the graded cells (hidden tests included) that autograding
         # restores; nbgrader records them while generating (here into a scratch folder).
         with tempfile.TemporaryDirectory(prefix="kit-gradebook-") as tmp:
-            _nbgrader(ns, ["generate_assignment", name, "--force",
-                           f"--CourseDirectory.release_directory={tmp}"])
+            _nbgrader(
+                ns,
+                [
+                    "generate_assignment",
+                    name,
+                    "--force",
+                    f"--CourseDirectory.release_directory={tmp}",
+                ],
+            )
         if ns.publish or os.environ.get("COURSE_EXCHANGE"):
             _nbgrader(ns, ["release_assignment", name, "--force"])
             print(f"published {name} to the exchange ({os.environ.get('COURSE_EXCHANGE')})")
@@ -66,23 +73,40 @@ def cmd_collect(ns) -> None:
 
 def cmd_grade(ns) -> None:
     """Autograde every collected submission (sandboxed, parallel, resumable)."""
-    limits = sandbox.Limits(cpu_seconds=ns.cpu_seconds, memory_mb=ns.memory_mb,
-                            max_processes=ns.max_processes, max_file_mb=ns.max_file_mb)
-    settings = grading.GradingSettings(workers=ns.workers, force=ns.force, unsafe=ns.unsafe,
-                                       isolation=ns.isolation, image=ns.image,
-                                       cell_timeout=ns.cell_timeout,
-                                       notebook_timeout=ns.notebook_timeout, limits=limits,
-                                       root=ns.root, db_url=_db_url(ns))
+    limits = sandbox.Limits(
+        cpu_seconds=ns.cpu_seconds,
+        memory_mb=ns.memory_mb,
+        max_processes=ns.max_processes,
+        max_file_mb=ns.max_file_mb,
+    )
+    settings = grading.GradingSettings(
+        workers=ns.workers,
+        force=ns.force,
+        unsafe=ns.unsafe,
+        isolation=ns.isolation,
+        image=ns.image,
+        cell_timeout=ns.cell_timeout,
+        notebook_timeout=ns.notebook_timeout,
+        limits=limits,
+        root=ns.root,
+        db_url=_db_url(ns),
+    )
     outcomes = grading.grade(ns.assignment, ns.students or None, settings)
     notes = [note for o in outcomes for note in o.instructor_notes]
     if notes:
         print("for you (the students' feedback says less):")
         print("\n".join(f"  - {note}" for note in dict.fromkeys(notes)))
     failed = [o.student for o in outcomes if o.status == "failed"]
-    print(f"graded {sum(o.status != 'skipped' for o in outcomes)}, skipped "
-          f"{sum(o.status == 'skipped' for o in outcomes)} (already graded; --force to redo)"
-          + (f", FAILED: {', '.join(failed)} (see autograde/autograded/<student>/"
-             f"{ns.assignment}/grader.json)" if failed else ""))
+    print(
+        f"graded {sum(o.status != 'skipped' for o in outcomes)}, skipped "
+        f"{sum(o.status == 'skipped' for o in outcomes)} (already graded; --force to redo)"
+        + (
+            f", FAILED: {', '.join(failed)} (see autograde/autograded/<student>/"
+            f"{ns.assignment}/grader.json)"
+            if failed
+            else ""
+        )
+    )
 
 
 def cmd_feedback(ns) -> None:
@@ -110,32 +134,44 @@ def cmd_student_edition(ns) -> None:
 def _grade_options(p: argparse.ArgumentParser) -> None:
     """make grade's flags; every default comes from GradingSettings and sandbox.Limits."""
     defaults, limits = grading.GradingSettings(), sandbox.Limits()
-    p.add_argument("--workers", type=int, default=defaults.workers,
-                   help="submissions graded at once (default: one per core, %(default)s)")
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=defaults.workers,
+        help="submissions graded at once (default: one per core, %(default)s)",
+    )
     p.add_argument("--force", action="store_true", help="re-grade what was graded before")
     p.add_argument("--unsafe", action="store_true", help="grade without the sandbox")
-    p.add_argument("--isolation", choices=sandbox.ISOLATIONS, default=defaults.isolation,
-                   help="bubblewrap (default) or a container engine")
-    p.add_argument("--image", default=defaults.image,
-                   help="the grader image, with --isolation docker/podman")
-    for flag, value, unit in (("--cell-timeout", defaults.cell_timeout, "seconds per cell"),
-                              ("--notebook-timeout", defaults.notebook_timeout,
-                               "seconds per submission"),
-                              ("--cpu-seconds", limits.cpu_seconds, "CPU seconds per kernel"),
-                              ("--memory-mb", limits.memory_mb, "MB of memory per kernel"),
-                              ("--max-processes", limits.max_processes,
-                               "processes and threads per kernel"),
-                              ("--max-file-mb", limits.max_file_mb,
-                               "MB per file a kernel writes")):
+    p.add_argument(
+        "--isolation",
+        choices=sandbox.ISOLATIONS,
+        default=defaults.isolation,
+        help="bubblewrap (default) or a container engine",
+    )
+    p.add_argument(
+        "--image", default=defaults.image, help="the grader image, with --isolation docker/podman"
+    )
+    for flag, value, unit in (
+        ("--cell-timeout", defaults.cell_timeout, "seconds per cell"),
+        ("--notebook-timeout", defaults.notebook_timeout, "seconds per submission"),
+        ("--cpu-seconds", limits.cpu_seconds, "CPU seconds per kernel"),
+        ("--memory-mb", limits.memory_mb, "MB of memory per kernel"),
+        ("--max-processes", limits.max_processes, "processes and threads per kernel"),
+        ("--max-file-mb", limits.max_file_mb, "MB per file a kernel writes"),
+    ):
         p.add_argument(flag, type=int, default=value, help=f"{unit} (default %(default)s)")
 
 
 def main(argv: list[str] | None = None) -> int:
     """Parse the command line and run one command."""
-    parser = argparse.ArgumentParser(prog="python -m autograde", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--root", type=Path, default=ROOT,
-                        help="the course repository (default: this one)")
+    parser = argparse.ArgumentParser(
+        prog="python -m autograde",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--root", type=Path, default=ROOT, help="the course repository (default: this one)"
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("release", help=cmd_release.__doc__)
     p.add_argument("assignments", nargs="*")
@@ -160,8 +196,11 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(run=cmd_export)
     p = sub.add_parser("student-edition", help=cmd_student_edition.__doc__)
     p.add_argument("dest", help="a new or empty folder, or an edition written there before")
-    p.add_argument("--repository", help="the student repository's GitHub address (default: "
-                   "[tool.cnn-course-kit] student-repository in pyproject.toml)")
+    p.add_argument(
+        "--repository",
+        help="the student repository's GitHub address (default: "
+        "[tool.cnn-course-kit] student-repository in pyproject.toml)",
+    )
     p.set_defaults(run=cmd_student_edition)
     ns = parser.parse_args(argv)
     try:

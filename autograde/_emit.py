@@ -29,8 +29,13 @@ def __course_emit__(index, key, thunk, call=False):
             text = repr(value)[:200]
         except Exception:  # noqa: BLE001 - a broken __repr__ is the student's own
             text = "<no repr>"
-        return {"t": "opaque", "type": type(value).__name__,
-                "module": getattr(type(value), "__module__", ""), "repr": text, "why": why}
+        return {
+            "t": "opaque",
+            "type": type(value).__name__,
+            "module": getattr(type(value), "__module__", ""),
+            "repr": text,
+            "why": why,
+        }
 
     def encode(value, depth=0):
         if depth > 20:
@@ -43,16 +48,27 @@ def __course_emit__(index, key, thunk, call=False):
                 return describe(value, f"an array of shape {value.shape} is too large to grade")
             if value.dtype.kind in "biufc":
                 data = np.ascontiguousarray(value).tobytes()
-                return {"t": "ndarray", "dtype": value.dtype.str, "shape": list(value.shape),
-                        "b64": base64.b64encode(data).decode("ascii")}
+                return {
+                    "t": "ndarray",
+                    "dtype": value.dtype.str,
+                    "shape": list(value.shape),
+                    "b64": base64.b64encode(data).decode("ascii"),
+                }
             if value.size > 100_000:
                 return describe(value, "an object array is too large to grade")
-            return {"t": "ndarray_items", "shape": list(value.shape), "kind": value.dtype.kind,
-                    "items": [encode(x, depth + 1) for x in value.ravel().tolist()]}
+            return {
+                "t": "ndarray_items",
+                "shape": list(value.shape),
+                "kind": value.dtype.kind,
+                "items": [encode(x, depth + 1) for x in value.ravel().tolist()],
+            }
         if np is not None and isinstance(value, np.generic):
             if value.dtype.kind in "biufc":
-                return {"t": "npscalar", "dtype": value.dtype.str,
-                        "b64": base64.b64encode(value.tobytes()).decode("ascii")}
+                return {
+                    "t": "npscalar",
+                    "dtype": value.dtype.str,
+                    "b64": base64.b64encode(value.tobytes()).decode("ascii"),
+                }
             return encode(value.item(), depth + 1)
         module = getattr(type(value), "__module__", "") or ""
         if module.startswith(("tensorflow", "keras", "tf_keras")) and hasattr(value, "numpy"):
@@ -71,20 +87,28 @@ def __course_emit__(index, key, thunk, call=False):
             items = list(value)
             if len(items) > 100_000:
                 return describe(value, "a container is too large to grade")
-            kind = ("list" if isinstance(value, list) else "tuple" if isinstance(value, tuple)
-                    else "set")
+            kind = (
+                "list"
+                if isinstance(value, list)
+                else "tuple"
+                if isinstance(value, tuple)
+                else "set"
+            )
             return {"t": kind, "items": [encode(x, depth + 1) for x in items]}
         if isinstance(value, dict):
             pairs = list(value.items())
             if len(pairs) > 100_000:
                 return describe(value, "a dict is too large to grade")
-            return {"t": "dict", "items": [[encode(k, depth + 1), encode(v, depth + 1)]
-                                           for k, v in pairs]}
+            return {
+                "t": "dict",
+                "items": [[encode(k, depth + 1), encode(v, depth + 1)] for k, v in pairs],
+            }
         return describe(value)
 
     def raised(exc):
-        bases = [c.__name__ for c in type(exc).__mro__
-                 if getattr(c, "__module__", "") == "builtins"]
+        bases = [
+            c.__name__ for c in type(exc).__mro__ if getattr(c, "__module__", "") == "builtins"
+        ]
         try:
             message = str(exc)[:2000]
         except Exception:  # noqa: BLE001

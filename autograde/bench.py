@@ -54,15 +54,16 @@ def split_one(notebook: Path, tmp: Path) -> dict[str, float]:
         kc.start_channels()
         kc.wait_for_ready(timeout=120)
         times["kernel start"] = time.perf_counter() - start
-        code = [c.source for c in nbformat.read(notebook, as_version=4).cells
-                if c.cell_type == "code"]
+        code = [
+            c.source for c in nbformat.read(notebook, as_version=4).cells if c.cell_type == "code"
+        ]
         setup = next(i for i, src in enumerate(code) if "setup(" in src)
         start = time.perf_counter()
         for src in code[: setup + 1]:
             kc.execute_interactive(src, timeout=600, output_hook=lambda msg: None)
         times["imports (setup cell)"] = time.perf_counter() - start
         start = time.perf_counter()
-        for src in code[setup + 1:]:
+        for src in code[setup + 1 :]:
             kc.execute_interactive(src, timeout=600, output_hook=lambda msg: None)
         times["execution (other cells)"] = time.perf_counter() - start
         kc.stop_channels()
@@ -82,8 +83,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     args = parser.parse_args(argv)
     assignments = Course().assignments()
-    print(f"grading benchmark: {args.submissions} submissions x {len(assignments)} notebook(s) "
-          f"({', '.join(assignments)})")
+    print(
+        f"grading benchmark: {args.submissions} submissions x {len(assignments)} notebook(s) "
+        f"({', '.join(assignments)})"
+    )
     with tempfile.TemporaryDirectory(prefix="kit-bench-") as tmp:
         tmp = Path(tmp)
         for workers in args.workers:
@@ -92,12 +95,15 @@ def main(argv: list[str] | None = None) -> int:
             start = time.perf_counter()
             per = []
             for name in assignments:
-                per += [o.seconds for o in grading.grade(name, settings=settings,
-                                                         echo=lambda _: None)]
+                per += [
+                    o.seconds for o in grading.grade(name, settings=settings, echo=lambda _: None)
+                ]
             total = time.perf_counter() - start
             n = len(per)
-            print(f"  {workers} worker(s): {total:7.1f} s for {n} submissions | "
-                  f"{total / n:5.2f} s per submission (wall) | each took {sum(per) / n:5.2f} s")
+            print(
+                f"  {workers} worker(s): {total:7.1f} s for {n} submissions | "
+                f"{total / n:5.2f} s per submission (wall) | each took {sum(per) / n:5.2f} s"
+            )
         for name in assignments:
             split = split_one(Course().solution_notebook(name), tmp / f"s-{name}")
             parts = " | ".join(f"{k} {v:5.2f} s" for k, v in split.items())

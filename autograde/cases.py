@@ -92,7 +92,9 @@ def case_notebook(solution, cases: list[dict]):
     return nb, where
 
 
-def judge(solution, cases: list[dict], *, timeout: int = 300) -> list[dict[str, tuple[float, float]]]:
+def judge(
+    solution, cases: list[dict], *, timeout: int = 300
+) -> list[dict[str, tuple[float, float]]]:
     """Run every case; per case ``{grade_id: (score, max_score)}`` of the grading cells that
     depend on the mutated cell, scored as nbgrader scores them."""
     from nbgrader.utils import determine_grade
@@ -110,5 +112,7 @@ def mutated_source(solution, case: dict) -> str:
     """The solution cell's source with ``case``'s ``find`` replaced by its ``replace``."""
     cell = next(c for c in solution.cells if _gid(c) == case["cell"])
     if case["find"] not in cell.source:
-        raise ValueError(f"{case['name']}: {case['find']!r} is not in solution cell {case['cell']!r}")
+        raise ValueError(
+            f"{case['name']}: {case['find']!r} is not in solution cell {case['cell']!r}"
+        )
     return cell.source.replace(case["find"], case["replace"])

@@ -83,8 +83,10 @@ def _safe_extract(archive: Path, dest: Path) -> None:
         for member in zf.infolist():
             target = (dest / member.filename).resolve()
             if dest.resolve() not in target.parents and target != dest.resolve():
-                raise ValueError(f"{archive.name} contains a path outside the archive: "
-                                 f"{member.filename!r}; refusing to extract it.")
+                raise ValueError(
+                    f"{archive.name} contains a path outside the archive: "
+                    f"{member.filename!r}; refusing to extract it."
+                )
         zf.extractall(dest)
 
 
@@ -92,8 +94,9 @@ def from_download(source: Path, assignment: str, *, root: Path = ROOT) -> Collec
     """Import a folder or a zip of notebooks downloaded from an LMS."""
     source = Path(source)
     if not source.exists():
-        raise FileNotFoundError(f"{source} does not exist: give the folder or the .zip you "
-                                "downloaded from your LMS.")
+        raise FileNotFoundError(
+            f"{source} does not exist: give the folder or the .zip you downloaded from your LMS."
+        )
     with tempfile.TemporaryDirectory(prefix="kit-collect-") as tmp:
         folder = source
         if source.is_file():
@@ -109,13 +112,17 @@ def from_download(source: Path, assignment: str, *, root: Path = ROOT) -> Collec
             owner = match(relative, assignment)
             if owner is None:
                 if path.suffix == ".ipynb":
-                    result.skipped.append(f"{relative} (name does not say whose {assignment} it is)")
+                    result.skipped.append(
+                        f"{relative} (name does not say whose {assignment} it is)"
+                    )
                 continue
             if owner in found and found[owner].stat().st_mtime >= path.stat().st_mtime:
                 result.skipped.append(f"{relative} (an older file of {owner})")
                 continue
             if owner in found:
-                result.skipped.append(f"{found[owner].relative_to(folder)} (an older file of {owner})")
+                result.skipped.append(
+                    f"{found[owner].relative_to(folder)} (an older file of {owner})"
+                )
             found[owner] = path
         for owner, path in sorted(found.items()):
             _place(Course(root), assignment, owner, path)

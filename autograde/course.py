@@ -45,8 +45,11 @@ def sqlite_url(path: Path) -> str:
 
 def _folders(parent: Path, hidden: tuple[str, ...] = (".",)) -> list[Path]:
     """The sub-folders of ``parent`` whose names do not start with ``hidden``, sorted."""
-    return sorted(p for p in parent.iterdir()
-                  if p.is_dir() and not p.name.startswith(hidden)) if parent.is_dir() else []
+    return (
+        sorted(p for p in parent.iterdir() if p.is_dir() and not p.name.startswith(hidden))
+        if parent.is_dir()
+        else []
+    )
 
 
 @dataclass(frozen=True)

@@ -50,8 +50,14 @@ FILES = ("environment.yml", "postBuild")  # copied as they are
 # What the kit keeps for instructors and maintainers: never part of an edition.
 INSTRUCTOR_ONLY = ("solutions", "autograde", "tests", ".ci")
 # Markers of what nbgrader removes from the student version: none may be left in course/.
-ANSWER_MARKERS = ("### BEGIN SOLUTION", "### END SOLUTION", "### BEGIN HIDDEN TESTS",
-                  "### END HIDDEN TESTS", "BEGIN MARK SCHEME", "END MARK SCHEME")
+ANSWER_MARKERS = (
+    "### BEGIN SOLUTION",
+    "### END SOLUTION",
+    "### BEGIN HIDDEN TESTS",
+    "### END HIDDEN TESTS",
+    "BEGIN MARK SCHEME",
+    "END MARK SCHEME",
+)
 _SKIP_PARTS = {"__pycache__", ".ipynb_checkpoints"}
 _SKIP_SUFFIXES = {".pyc", ".pyo"}
 
@@ -59,17 +65,25 @@ _SKIP_SUFFIXES = {".pyc", ".pyo"}
 def student_repository(url: str | None = None, pyproject: Path = ROOT / "pyproject.toml") -> str:
     """The student repository's GitHub address: ``url`` if given, else the kit's
     ``[tool.cnn-course-kit] student-repository``; never the kit's own repository."""
-    setting = header.tomllib.loads(pyproject.read_text()).get("tool", {}).get(
-        "cnn-course-kit", {}).get("student-repository", "")
+    setting = (
+        header.tomllib.loads(pyproject.read_text())
+        .get("tool", {})
+        .get("cnn-course-kit", {})
+        .get("student-repository", "")
+    )
     url = (url or setting or "").strip().rstrip("/").removesuffix(".git")
     if not url:
-        raise ValueError("the student edition needs the student repository's address: "
-                         "make student-edition DEST=... REPO=https://github.com/OWNER/NAME (or "
-                         "set [tool.cnn-course-kit] student-repository in pyproject.toml)")
+        raise ValueError(
+            "the student edition needs the student repository's address: "
+            "make student-edition DEST=... REPO=https://github.com/OWNER/NAME (or "
+            "set [tool.cnn-course-kit] student-repository in pyproject.toml)"
+        )
     slug = header.github_slug(url)
     if slug.lower() == header.github_slug(header.repository_url(pyproject)).lower():
-        raise ValueError(f"{url} is the kit's own repository, which holds the solutions; the "
-                         "student edition needs a repository of its own")
+        raise ValueError(
+            f"{url} is the kit's own repository, which holds the solutions; the "
+            "student edition needs a repository of its own"
+        )
     return url
 
 
@@ -103,8 +117,10 @@ def student_readme(readme: str, url: str, root: Path = ROOT) -> str:
     text = header.readme_badges(text, url, header.first_notebook(root))
     if f"git clone {url}.git" not in text:
         raise ValueError("README.md's student parts need the quick start's `git clone` command")
-    note = ("<!-- Written by `make student-edition` from the course kit's README.md: "
-            "edit that one, not this copy. -->\n")
+    note = (
+        "<!-- Written by `make student-edition` from the course kit's README.md: "
+        "edit that one, not this copy. -->\n"
+    )
     return note + text + "\n"
 
 
@@ -137,11 +153,13 @@ def student_makefile(makefile: str) -> str:
 
 def student_pyproject(pyproject: str, url: str) -> str:
     """pyproject.toml with ``[project.urls] Repository`` set to ``url``."""
-    text, n = re.subn(r'(?m)^(Repository\s*=\s*)"[^"]*"', lambda m: f'{m.group(1)}"{url}"',
-                      pyproject)
+    text, n = re.subn(
+        r'(?m)^(Repository\s*=\s*)"[^"]*"', lambda m: f'{m.group(1)}"{url}"', pyproject
+    )
     if n != 1 or header.tomllib.loads(text)["project"]["urls"]["Repository"] != url:
-        raise ValueError('pyproject.toml needs exactly one `Repository = "..."` line, under '
-                         "[project.urls]")
+        raise ValueError(
+            'pyproject.toml needs exactly one `Repository = "..."` line, under [project.urls]'
+        )
     return text
 
 
@@ -174,14 +192,34 @@ def _files(root: Path, folder: str) -> list[str]:
     """The files of ``root/folder`` that git would commit (tracked, or untracked and not
     ignored), as paths relative to ``root``; without git, every file but caches."""
     try:
-        proc = subprocess.run(["git", "-C", str(root), "ls-files", "-z", "--cached", "--others",
-                               "--exclude-standard", "--", folder],
-                              capture_output=True, text=True, check=True)
+        proc = subprocess.run(
+            [
+                "git",
+                "-C",
+                str(root),
+                "ls-files",
+                "-z",
+                "--cached",
+                "--others",
+                "--exclude-standard",
+                "--",
+                folder,
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         names = sorted(set(filter(None, proc.stdout.split("\0"))))
     except (OSError, subprocess.CalledProcessError):
         names = sorted(p.relative_to(root).as_posix() for p in (root / folder).rglob("*"))
-    return [n for n in names if (root / n).is_file() and not (root / n).is_symlink()
-            and not _SKIP_PARTS & set(Path(n).parts) and Path(n).suffix not in _SKIP_SUFFIXES]
+    return [
+        n
+        for n in names
+        if (root / n).is_file()
+        and not (root / n).is_symlink()
+        and not _SKIP_PARTS & set(Path(n).parts)
+        and Path(n).suffix not in _SKIP_SUFFIXES
+    ]
 
 
 def _sha256(path: Path) -> str:
@@ -200,7 +238,8 @@ def build(stage: Path, url: str, root: Path = ROOT) -> dict[str, str]:
     (stage / "README.md").write_text(student_readme((root / "README.md").read_text(), url, root))
     (stage / "Makefile").write_text(student_makefile((root / "Makefile").read_text()))
     (stage / "pyproject.toml").write_text(
-        student_pyproject((root / "pyproject.toml").read_text(), url))
+        student_pyproject((root / "pyproject.toml").read_text(), url)
+    )
     (stage / ".gitignore").write_text(student_gitignore((root / ".gitignore").read_text()))
     for notebook in sorted((stage / "course").glob("*/*.ipynb")):
         header.apply_to_file(notebook, notebook.relative_to(stage).as_posix(), url)
@@ -208,8 +247,10 @@ def build(stage: Path, url: str, root: Path = ROOT) -> dict[str, str]:
     for path in files:  # a last guard; tests/test_student_edition.py scans line by line
         left = [m for m in ANSWER_MARKERS if m in path.read_text(errors="replace")]
         if left:
-            raise ValueError(f"{path.relative_to(stage)} has {left}: is course/ the student "
-                             "version? Run `make release`, then build the edition again.")
+            raise ValueError(
+                f"{path.relative_to(stage)} has {left}: is course/ the student "
+                "version? Run `make release`, then build the edition again."
+            )
     return {p.relative_to(stage).as_posix(): _sha256(p) for p in files}
 
 
@@ -217,23 +258,32 @@ def check_dest(dest: Path, root: Path = ROOT) -> dict:
     """Refuse a ``dest`` that would mix the edition with other files; return the manifest of
     the edition already there (``{}`` for a new or empty folder)."""
     if dest == root or root in dest.parents:
-        raise ValueError(f"{dest} is inside the course kit's repository ({root}); write the "
-                         "student edition outside it, e.g. DEST=../course-student")
+        raise ValueError(
+            f"{dest} is inside the course kit's repository ({root}); write the "
+            "student edition outside it, e.g. DEST=../course-student"
+        )
     if dest.exists() and not dest.is_dir():
         raise ValueError(f"{dest} is a file, not a folder")
     if not dest.exists() or not any(dest.iterdir()):
         return {}
     if not (dest / MANIFEST).is_file():
-        raise ValueError(f"{dest} is not empty and is not a student edition written before "
-                         f"(it has no {MANIFEST}); nothing was changed. Choose a new or empty "
-                         "folder.")
+        raise ValueError(
+            f"{dest} is not empty and is not a student edition written before "
+            f"(it has no {MANIFEST}); nothing was changed. Choose a new or empty "
+            "folder."
+        )
     old = json.loads((dest / MANIFEST).read_text())
-    edited = [name for name, sha in old.get("files", {}).items()
-              if (dest / name).is_file() and _sha256(dest / name) != sha]
+    edited = [
+        name
+        for name, sha in old.get("files", {}).items()
+        if (dest / name).is_file() and _sha256(dest / name) != sha
+    ]
     if edited:
-        raise ValueError(f"{len(edited)} file(s) of the edition in {dest} changed since it was "
-                         f"written, and rebuilding would replace them: {', '.join(edited[:8])}. "
-                         "Make the change in the kit (or move the files away), then rebuild.")
+        raise ValueError(
+            f"{len(edited)} file(s) of the edition in {dest} changed since it was "
+            f"written, and rebuilding would replace them: {', '.join(edited[:8])}. "
+            "Make the change in the kit (or move the files away), then rebuild."
+        )
     return old
 
 
@@ -248,8 +298,18 @@ def _source_commit(root: Path) -> str:
     """The kit's commit, e.g. ``a5e3640``, with ``+ uncommitted changes`` when it has some."""
     try:
         commit = _git(root, "rev-parse", "--short", "HEAD").strip()
-        dirty = _git(root, "status", "--porcelain", "--", *FOLDERS, *FILES, "README.md",
-                     "Makefile", "pyproject.toml", ".gitignore").strip()
+        dirty = _git(
+            root,
+            "status",
+            "--porcelain",
+            "--",
+            *FOLDERS,
+            *FILES,
+            "README.md",
+            "Makefile",
+            "pyproject.toml",
+            ".gitignore",
+        ).strip()
     except (OSError, RuntimeError):
         return "unknown"
     return commit + (" + uncommitted changes" if dirty else "")
@@ -268,16 +328,19 @@ def _commit(dest: Path, old: list[str], new: list[str], source: str) -> str:
         _git(dest, "rm", "-q", "--cached", "--ignore-unmatch", "--", *gone)
     _git(dest, "add", "--", *new)
     unchanged = subprocess.run(["git", "-C", str(dest), "diff", "--cached", "--quiet"])
-    has_head = subprocess.run(["git", "-C", str(dest), "rev-parse", "--verify", "-q", "HEAD"],
-                              capture_output=True)
+    has_head = subprocess.run(
+        ["git", "-C", str(dest), "rev-parse", "--verify", "-q", "HEAD"], capture_output=True
+    )
     if unchanged.returncode == 0 and has_head.returncode == 0:
         return "nothing changed since the last build: no new commit"
     identity = []
     if not _git(dest, "config", "--default", "", "user.email").strip():
         identity = ["-c", "user.name=cnn-course-kit", "-c", "user.email=student-edition@localhost"]
-    message = (f"Student edition of the course kit at {source}\n\n"
-               "Written by `make student-edition`: course/ and utils/ without solutions/, hidden "
-               "tests or answer keys.")
+    message = (
+        f"Student edition of the course kit at {source}\n\n"
+        "Written by `make student-edition`: course/ and utils/ without solutions/, hidden "
+        "tests or answer keys."
+    )
     _git(dest, *identity, "commit", "-q", "-m", message)
     return f"committed on branch {_git(dest, 'branch', '--show-current').strip()}"
 
@@ -292,9 +355,11 @@ def write(dest: Path, url: str | None = None, root: Path = ROOT) -> str:
         files = build(Path(tmp), url, root)
         taken = [n for n in files if n not in old.get("files", {}) and (dest / n).exists()]
         if taken:
-            raise ValueError(f"{dest} has files the edition would overwrite and did not write "
-                             f"itself: {', '.join(taken[:8])}; nothing was changed. Move them "
-                             "away, then rebuild.")
+            raise ValueError(
+                f"{dest} has files the edition would overwrite and did not write "
+                f"itself: {', '.join(taken[:8])}; nothing was changed. Move them "
+                "away, then rebuild."
+            )
         dest.mkdir(parents=True, exist_ok=True)
         for name in old.get("files", {}):  # unchanged since written (check_dest): replaceable
             (dest / name).unlink(missing_ok=True)
@@ -305,12 +370,17 @@ def write(dest: Path, url: str | None = None, root: Path = ROOT) -> str:
         while folder != dest and folder.is_dir() and not any(folder.iterdir()):
             folder.rmdir()
             folder = folder.parent
-    manifest = {"written_by": "make student-edition (autograde/edition.py of the course kit)",
-                "source": source, "repository": url, "files": files}
+    manifest = {
+        "written_by": "make student-edition (autograde/edition.py of the course kit)",
+        "source": source,
+        "repository": url,
+        "files": files,
+    }
     (dest / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
-    committed = _commit(dest, list(old.get("files", {})) + [MANIFEST],
-                        [*files, MANIFEST], source)
-    return (f"wrote the student edition for {url} to {dest}: {len(files)} files "
-            f"(course/, utils/, README.md, Makefile, ...); {committed}.\n"
-            f"Publish it: cd {dest} && git remote add origin {url}.git && git push -u origin "
-            f"{header.BRANCH}  (later rebuilds: git push)")
+    committed = _commit(dest, list(old.get("files", {})) + [MANIFEST], [*files, MANIFEST], source)
+    return (
+        f"wrote the student edition for {url} to {dest}: {len(files)} files "
+        f"(course/, utils/, README.md, Makefile, ...); {committed}.\n"
+        f"Publish it: cd {dest} && git remote add origin {url}.git && git push -u origin "
+        f"{header.BRANCH}  (later rebuilds: git push)"
+    )

@@ -34,8 +34,8 @@ def explain(cell) -> None:
     source = cell.source
     hidden_from = None
     if BEGIN_HIDDEN in source:
-        hidden_from = source[:source.index(BEGIN_HIDDEN)].count("\n") + 1
-        cell.source = source[:source.index(BEGIN_HIDDEN)].rstrip() + "\n# (hidden tests)"
+        hidden_from = source[: source.index(BEGIN_HIDDEN)].count("\n") + 1
+        cell.source = source[: source.index(BEGIN_HIDDEN)].rstrip() + "\n# (hidden tests)"
     for output in cell.get("outputs", []):
         if output.get("output_type") != "error":
             continue

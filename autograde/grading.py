@@ -40,8 +40,8 @@ from .nbgrader_cli import nbgrader_command, nbgrader_env
 MAX_OUTPUT_CHARS = 20_000  # per output in the autograded notebook (the feedback page)
 
 
-CELL_TIMEOUT_S = 120       # per cell: the default of make grade, the formgrader and nbgrader
-NOTEBOOK_TIMEOUT_S = 900   # per submission, everything included
+CELL_TIMEOUT_S = 120  # per cell: the default of make grade, the formgrader and nbgrader
+NOTEBOOK_TIMEOUT_S = 900  # per submission, everything included
 
 
 @dataclass
@@ -51,13 +51,13 @@ class GradingSettings:
     cell_timeout: int = CELL_TIMEOUT_S
     notebook_timeout: int = NOTEBOOK_TIMEOUT_S
     workers: int = os.cpu_count() or 1
-    force: bool = False              # re-grade submissions graded before
-    unsafe: bool = False             # grade without the sandbox (must be asked for)
+    force: bool = False  # re-grade submissions graded before
+    unsafe: bool = False  # grade without the sandbox (must be asked for)
     limits: sandbox.Limits = field(default_factory=sandbox.Limits)  # per student's kernel
-    isolation: str = "bwrap"         # or a container engine: "docker", "podman"
-    image: str = ""                  # the grader image, for a container engine
+    isolation: str = "bwrap"  # or a container engine: "docker", "podman"
+    image: str = ""  # the grader image, for a container engine
     root: Path = ROOT
-    db_url: str | None = None        # default: the course's gradebook
+    db_url: str | None = None  # default: the course's gradebook
 
     @property
     def course(self) -> Course:
@@ -69,13 +69,13 @@ class Outcome:
     """What happened to one student's submission (``grader.json``)."""
 
     student: str
-    status: str                      # graded | replaced | failed | skipped
+    status: str  # graded | replaced | failed | skipped
     notes: list[str] = field(default_factory=list)  # for the student (the feedback's top)
     seconds: float = 0.0
     submission_sha256: str | None = None
     limits: dict[str, str] | None = None  # what the sandbox enforced, as its launcher said
     instructor_notes: list[str] = field(default_factory=list)  # printed by make grade
-    log_tail: str = ""               # the end of nbgrader's log, for the instructor only
+    log_tail: str = ""  # the end of nbgrader's log, for the instructor only
     log: str = field(default="", repr=False)  # all of it (not in grader.json)
 
     def record(self) -> str:
@@ -88,10 +88,10 @@ class _Run:
     """What every worker of one batch shares."""
 
     settings: GradingSettings
-    kernel: str | None               # the sandbox's kernelspec (None: --unsafe)
-    env: dict[str, str]              # nbgrader's environment
-    runtime_root: Path               # each student's runtime folder is made in here
-    staging: str                     # this batch's folder of repaired copies (course-relative)
+    kernel: str | None  # the sandbox's kernelspec (None: --unsafe)
+    env: dict[str, str]  # nbgrader's environment
+    runtime_root: Path  # each student's runtime folder is made in here
+    staging: str  # this batch's folder of repaired copies (course-relative)
 
 
 def _sha256(path: Path) -> str | None:
@@ -113,7 +113,9 @@ def _already_graded(course: Course, student: str, assignment: str, digest: str |
     except (OSError, json.JSONDecodeError):
         return False
     return record.get("submission_sha256") == digest and record.get("status") in (
-        "graded", "replaced")
+        "graded",
+        "replaced",
+    )
 
 
 def _stage(source: Path, stage: Path, reference) -> repair.Repaired:
@@ -134,11 +136,21 @@ def _nbgrader_command(assignment: str, student: str, run: _Run, runtime: str):
     # (the only host folder the sandbox binds besides the read-only Python installation).
     settings, kernel = run.settings, run.kernel
     cmd = nbgrader_command(
-        ["autograde", assignment, f"--student={student}", "--force", "--create",
-         f"--CourseDirectory.submitted_directory={run.staging}",
-         f"--Execute.timeout={settings.cell_timeout}",
-         f"--SafeExecute.timeout={settings.cell_timeout}", "--KernelManager.transport=ipc",
-         f"--KernelManager.ip={runtime}/kernel-ipc"], settings.course, db_url=settings.db_url)
+        [
+            "autograde",
+            assignment,
+            f"--student={student}",
+            "--force",
+            "--create",
+            f"--CourseDirectory.submitted_directory={run.staging}",
+            f"--Execute.timeout={settings.cell_timeout}",
+            f"--SafeExecute.timeout={settings.cell_timeout}",
+            "--KernelManager.transport=ipc",
+            f"--KernelManager.ip={runtime}/kernel-ipc",
+        ],
+        settings.course,
+        db_url=settings.db_url,
+    )
     if kernel:
         cmd += [f"--Execute.kernel_name={kernel}", f"--SafeExecute.kernel_name={kernel}"]
     return cmd
@@ -147,8 +159,14 @@ def _nbgrader_command(assignment: str, student: str, run: _Run, runtime: str):
 def _run_nbgrader(cmd: list[str], env: dict, timeout: int) -> tuple[int | None, str]:
     """Run nbgrader in its own process group; kill the whole group on time-out."""
     with tempfile.TemporaryFile(mode="w+") as log:
-        proc = subprocess.Popen(cmd, cwd=CONFIG_DIR, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                start_new_session=True)
+        proc = subprocess.Popen(
+            cmd,
+            cwd=CONFIG_DIR,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         try:
             code = proc.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
@@ -169,11 +187,15 @@ def _notes_from_cells(nb: nbformat.NotebookNode) -> list[str]:
             continue
         where = _where(nb, cell)
         if failure.kind == nbmeta.TIMEOUT:
-            notes.append(f"The cell {where} ran longer than the time limit per cell and "
-                         "was stopped; the tests that depend on it score 0.")
+            notes.append(
+                f"The cell {where} ran longer than the time limit per cell and "
+                "was stopped; the tests that depend on it score 0."
+            )
         elif failure.kind in (nbmeta.KERNEL_DIED, nbmeta.KERNEL_HUNG):
-            notes.append(f"While running the cell {where}, {failure.message}. The cells "
-                         "after it could not run and score 0.")
+            notes.append(
+                f"While running the cell {where}, {failure.message}. The cells "
+                "after it could not run and score 0."
+            )
     return notes
 
 
@@ -189,9 +211,14 @@ def _cap_outputs(nb: nbformat.NotebookNode) -> bool:
     capped = False
     for cell in nb.cells:
         for output in cell.get("outputs", []):
-            if output.get("output_type") == "stream" and len(output.get("text", "")) > MAX_OUTPUT_CHARS:
-                output["text"] = (output["text"][:MAX_OUTPUT_CHARS]
-                                  + f"\n... [output cut at {MAX_OUTPUT_CHARS:,} characters]\n")
+            if (
+                output.get("output_type") == "stream"
+                and len(output.get("text", "")) > MAX_OUTPUT_CHARS
+            ):
+                output["text"] = (
+                    output["text"][:MAX_OUTPUT_CHARS]
+                    + f"\n... [output cut at {MAX_OUTPUT_CHARS:,} characters]\n"
+                )
                 capped = True
             data = output.get("data", {})
             text = data.get("text/plain")
@@ -201,16 +228,18 @@ def _cap_outputs(nb: nbformat.NotebookNode) -> bool:
     return capped
 
 
-def _finish(course: Course, student: str, assignment: str, notebook_name: str,
-            outcome: Outcome) -> None:
+def _finish(
+    course: Course, student: str, assignment: str, notebook_name: str, outcome: Outcome
+) -> None:
     folder = course.autograded(student, assignment)
     target = folder / notebook_name
     if target.exists():
         nb = nbformat.read(target, as_version=4)
         outcome.notes += _notes_from_cells(nb)
         if _cap_outputs(nb):
-            outcome.notes.append(f"Some output was longer than {MAX_OUTPUT_CHARS:,} characters "
-                                 "and was shortened.")
+            outcome.notes.append(
+                f"Some output was longer than {MAX_OUTPUT_CHARS:,} characters and was shortened."
+            )
         repair.add_notes_cell(nb, outcome.notes)
         nbformat.write(nb, target)
     folder.mkdir(parents=True, exist_ok=True)
@@ -228,8 +257,12 @@ def grade_one(assignment: str, student: str, run: _Run) -> Outcome:
     if not settings.force and _already_graded(course, student, assignment, digest):
         return Outcome(student, "skipped", seconds=0.0, submission_sha256=digest)
     fixed = _stage(source, course.root / run.staging / student / assignment, reference)
-    outcome = Outcome(student, "replaced" if fixed.replaced else "graded", list(fixed.notes),
-                      submission_sha256=digest)
+    outcome = Outcome(
+        student,
+        "replaced" if fixed.replaced else "graded",
+        list(fixed.notes),
+        submission_sha256=digest,
+    )
     with tempfile.TemporaryDirectory(prefix=f"{student[:20]}-", dir=run.runtime_root) as runtime:
         env = dict(run.env, JUPYTER_RUNTIME_DIR=runtime)
         cmd = _nbgrader_command(assignment, student, run, runtime)
@@ -239,21 +272,31 @@ def grade_one(assignment: str, student: str, run: _Run) -> Outcome:
     outcome.log, outcome.log_tail = log, log[-4000:]
     if run.kernel:
         outcome.limits = sandbox.read_limits_report(log)
-        unenforced = [f"{k}: {v}" for k, v in (outcome.limits or {}).items()
-                      if v.startswith(sandbox.NOT_ENFORCED)]
+        unenforced = [
+            f"{k}: {v}"
+            for k, v in (outcome.limits or {}).items()
+            if v.startswith(sandbox.NOT_ENFORCED)
+        ]
         outcome.instructor_notes += [f"limit not enforced for {student}: {u}" for u in unenforced]
     if code is None:
         outcome.status = "failed"
-        outcome.notes.append(f"Grading your notebook took longer than "
-                             f"{settings.notebook_timeout} s in total and was stopped.")
+        outcome.notes.append(
+            f"Grading your notebook took longer than "
+            f"{settings.notebook_timeout} s in total and was stopped."
+        )
     elif code != 0:
         outcome.status = "failed"
-        outcome.notes.append("The grader could not finish your notebook; your instructor has "
-                             "been told.")
-        outcome.notes.append("(grader log: " + log.strip().splitlines()[-1][:300] + ")"
-                             if log.strip() else "(no grader log)")
+        outcome.notes.append(
+            "The grader could not finish your notebook; your instructor has been told."
+        )
+        outcome.notes.append(
+            "(grader log: " + log.strip().splitlines()[-1][:300] + ")"
+            if log.strip()
+            else "(no grader log)"
+        )
         outcome.instructor_notes.append(
-            f"nbgrader failed on {student}'s notebook (exit {code}): see its grader.json")
+            f"nbgrader failed on {student}'s notebook (exit {code}): see its grader.json"
+        )
     outcome.seconds = round(time.time() - start, 2)
     _finish(course, student, assignment, ref_path.name, outcome)
     return outcome
@@ -264,8 +307,11 @@ def _kernel_setup(settings: GradingSettings, workdir: Path) -> tuple[str | None,
     env = nbgrader_env()
     (workdir / "runtime").mkdir()
     if settings.unsafe:
-        print("WARNING: grading WITHOUT a sandbox (--unsafe): student code runs with your "
-              "privileges and can read the solutions and change the gradebook.", file=sys.stderr)
+        print(
+            "WARNING: grading WITHOUT a sandbox (--unsafe): student code runs with your "
+            "privileges and can read the solutions and change the gradebook.",
+            file=sys.stderr,
+        )
         return None, env
     if settings.isolation == "bwrap":
         sandbox.check_available()
@@ -273,11 +319,18 @@ def _kernel_setup(settings: GradingSettings, workdir: Path) -> tuple[str | None,
     elif settings.isolation in sandbox.ISOLATIONS:
         sandbox.check_engine(settings.isolation, settings.image)
     else:
-        raise sandbox.SandboxUnavailable(f"Unknown isolation {settings.isolation!r}: choose one "
-                                         f"of {', '.join(sandbox.ISOLATIONS)}.")
+        raise sandbox.SandboxUnavailable(
+            f"Unknown isolation {settings.isolation!r}: choose one "
+            f"of {', '.join(sandbox.ISOLATIONS)}."
+        )
     policy = sandbox.default_policy(
-        workdir / "scratch", workdir / "runtime", data_dir=os.environ.get("COURSE_DATA_DIR"),
-        limits=settings.limits, isolation=settings.isolation, image=settings.image)
+        workdir / "scratch",
+        workdir / "runtime",
+        data_dir=os.environ.get("COURSE_DATA_DIR"),
+        limits=settings.limits,
+        isolation=settings.isolation,
+        image=settings.image,
+    )
     kernel = sandbox.write_kernelspec(workdir / "jupyter", policy.save(workdir / "policy.json"))
     env["JUPYTER_PATH"] = str(workdir / "jupyter")
     return kernel, env
@@ -288,12 +341,19 @@ def _grader_failed(course: Course, assignment: str, student: str, exc: Exception
     their instructor knows, the instructor gets the error, and grader.json records it."""
     import traceback
 
-    outcome = Outcome(student, "failed", [
-        "The grader itself failed while grading your notebook (not your code's fault); your "
-        "instructor has been told and will grade it again."],
-        instructor_notes=[f"the grader failed on {student}: {type(exc).__name__}: {exc} "
-                          "(traceback in its grader.json)"],
-        log_tail="".join(traceback.format_exception(exc))[-4000:])
+    outcome = Outcome(
+        student,
+        "failed",
+        [
+            "The grader itself failed while grading your notebook (not your code's fault); your "
+            "instructor has been told and will grade it again."
+        ],
+        instructor_notes=[
+            f"the grader failed on {student}: {type(exc).__name__}: {exc} "
+            "(traceback in its grader.json)"
+        ],
+        log_tail="".join(traceback.format_exception(exc))[-4000:],
+    )
     try:
         course.autograded(student, assignment).mkdir(parents=True, exist_ok=True)
         course.record(student, assignment).write_text(outcome.record())
@@ -305,12 +365,19 @@ def _grader_failed(course: Course, assignment: str, student: str, exc: Exception
 def _progress(done: int, total: int, started: float, outcome: Outcome) -> str:
     elapsed = time.time() - started
     eta = elapsed / done * (total - done) if done else 0
-    return (f"[{done}/{total}] {outcome.student}: {outcome.status} in {outcome.seconds:.1f} s"
-            f" | elapsed {elapsed:.0f} s, ETA {eta:.0f} s")
+    return (
+        f"[{done}/{total}] {outcome.student}: {outcome.status} in {outcome.seconds:.1f} s"
+        f" | elapsed {elapsed:.0f} s, ETA {eta:.0f} s"
+    )
 
 
-def grade(assignment: str, students: list[str] | None = None,
-          settings: GradingSettings | None = None, *, echo=print) -> list[Outcome]:
+def grade(
+    assignment: str,
+    students: list[str] | None = None,
+    settings: GradingSettings | None = None,
+    *,
+    echo=print,
+) -> list[Outcome]:
     """Grade ``students`` (default: everyone who submitted) and return their outcomes."""
     settings = settings or GradingSettings()
     course = settings.course
@@ -320,12 +387,15 @@ def grade(assignment: str, students: list[str] | None = None,
         return []
     outcomes: list[Outcome] = []
     course.staging.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="kit-grade-") as tmp, \
-            tempfile.TemporaryDirectory(prefix=f"{assignment}-", dir=course.staging) as stage:
+    with (
+        tempfile.TemporaryDirectory(prefix="kit-grade-") as tmp,
+        tempfile.TemporaryDirectory(prefix=f"{assignment}-", dir=course.staging) as stage,
+    ):
         # this run's own staging folder: another run (another assignment) has its own
         kernel, env = _kernel_setup(settings, Path(tmp))
-        run = _Run(settings, kernel, env, Path(tmp) / "runtime",
-                   str(Path(stage).relative_to(course.root)))
+        run = _Run(
+            settings, kernel, env, Path(tmp) / "runtime", str(Path(stage).relative_to(course.root))
+        )
         started = time.time()
         with ThreadPoolExecutor(max_workers=max(1, settings.workers)) as pool:
             futures = {pool.submit(grade_one, assignment, s, run): s for s in students}

@@ -34,7 +34,7 @@ BRANCH = "main"
 COLAB_BADGE = "https://colab.research.google.com/assets/colab-badge.svg"
 BINDER_BADGE = "https://mybinder.org/badge_logo.svg"
 
-COLAB_TEMPLATE = '''\
+COLAB_TEMPLATE = """\
 # Google Colab only: install the course kit (the `utils` package every notebook imports)
 # from its repository. Anywhere else (your computer, Binder, the grader) this does nothing.
 import sys
@@ -43,7 +43,7 @@ if "google.colab" in sys.modules:
     import subprocess
 
     subprocess.run([sys.executable, "-m", "pip", "install", "--quiet",
-                    "{requirement}"], check=True)'''
+                    "{requirement}"], check=True)"""
 
 
 def _project(pyproject: Path = ROOT / "pyproject.toml") -> dict:
@@ -61,9 +61,11 @@ def github_slug(url: str) -> str:
     """``"owner/name"`` of a ``https://github.com/owner/name`` address."""
     m = re.fullmatch(r"https://github\.com/([\w.-]+)/([\w.-]+?)(?:\.git)?/?", url)
     if not m:
-        raise ValueError("pyproject.toml's [project.urls] Repository must be a GitHub address "
-                         f"like https://github.com/OWNER/NAME (Colab and Binder open notebooks "
-                         f"from GitHub). Received: {url!r}")
+        raise ValueError(
+            "pyproject.toml's [project.urls] Repository must be a GitHub address "
+            f"like https://github.com/OWNER/NAME (Colab and Binder open notebooks "
+            f"from GitHub). Received: {url!r}"
+        )
     return f"{m.group(1)}/{m.group(2)}"
 
 
@@ -90,14 +92,18 @@ def binder_url(url: str, path: str | None = None) -> str:
 
 def badges_markdown(url: str, path: str) -> str:
     """The two badges, each opening the notebook at ``path``."""
-    return (f"[![Open in Colab]({COLAB_BADGE})]({colab_url(url, path)}) "
-            f"[![Launch on Binder]({BINDER_BADGE})]({binder_url(url, path)})")
+    return (
+        f"[![Open in Colab]({COLAB_BADGE})]({colab_url(url, path)}) "
+        f"[![Launch on Binder]({BINDER_BADGE})]({binder_url(url, path)})"
+    )
 
 
 def _badges_cell_source(url: str, path: str) -> str:
-    return (badges_markdown(url, path) + "\n\n"
-            "*On Colab, run the next cell first: it installs the kit. "
-            "On your own machine (`make lab`) or on Binder everything is already installed.*")
+    return (
+        badges_markdown(url, path) + "\n\n"
+        "*On Colab, run the next cell first: it installs the kit. "
+        "On your own machine (`make lab`) or on Binder everything is already installed.*"
+    )
 
 
 README_START, README_END = "<!-- kit-badges: written by make release -->", "<!-- /kit-badges -->"
@@ -113,8 +119,7 @@ def readme_badges(readme_text: str, url: str, path: str) -> str:
     text = readme_text[:start] + block + readme_text[end:]
     # The quick start's clone command names the repository too.
     name = github_slug(url).split("/")[1]
-    return re.sub(r"^git clone \S+\ncd \S+$", f"git clone {url}.git\ncd {name}", text,
-                  flags=re.M)
+    return re.sub(r"^git clone \S+\ncd \S+$", f"git clone {url}.git\ncd {name}", text, flags=re.M)
 
 
 def first_notebook(root: Path = ROOT) -> str:

@@ -25,18 +25,32 @@ def nbgrader_env() -> dict[str, str]:
 
 def nbgrader_command(args: list[str], course: Course, *, db_url: str | None = None) -> list[str]:
     """``python -m nbgrader <args>`` on ``course`` and its gradebook (or ``db_url``)."""
-    return [sys.executable, "-m", "nbgrader", *args, f"--CourseDirectory.root={course.root}",
-            f"--CourseDirectory.db_url={db_url or course.gradebook_url}"]
+    return [
+        sys.executable,
+        "-m",
+        "nbgrader",
+        *args,
+        f"--CourseDirectory.root={course.root}",
+        f"--CourseDirectory.db_url={db_url or course.gradebook_url}",
+    ]
 
 
-def run_nbgrader(args: list[str], course: Course, *, db_url: str | None = None
-                 ) -> subprocess.CompletedProcess:
+def run_nbgrader(
+    args: list[str], course: Course, *, db_url: str | None = None
+) -> subprocess.CompletedProcess:
     """Run ``nbgrader <args>`` on ``course``; RuntimeError with its output if it fails."""
     if db_url is None:
         course.gradebook.parent.mkdir(parents=True, exist_ok=True)
-    proc = subprocess.run(nbgrader_command(args, course, db_url=db_url), cwd=CONFIG_DIR,
-                          env=nbgrader_env(), capture_output=True, text=True)
+    proc = subprocess.run(
+        nbgrader_command(args, course, db_url=db_url),
+        cwd=CONFIG_DIR,
+        env=nbgrader_env(),
+        capture_output=True,
+        text=True,
+    )
     if proc.returncode != 0:
-        raise RuntimeError(f"`nbgrader {' '.join(args)}` failed (exit {proc.returncode}):\n"
-                           f"{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
+        raise RuntimeError(
+            f"`nbgrader {' '.join(args)}` failed (exit {proc.returncode}):\n"
+            f"{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
+        )
     return proc

@@ -46,8 +46,13 @@ c.Execute.interrupt_on_timeout = True
 # A kernel that dies mid-notebook (os._exit, a segfault, the sandbox's limits) fails the
 # cells from there on; the grades of the cells that ran are still saved.
 c.Autograde.autograde_preprocessors = [
-    SafeExecute, pp.IgnorePattern, ClearMetadataPreprocessor, pp.LimitOutput,
-    pp.SaveAutoGrades, pp.AssignLatePenalties, pp.CheckCellMetadata,
+    SafeExecute,
+    pp.IgnorePattern,
+    ClearMetadataPreprocessor,
+    pp.LimitOutput,
+    pp.SaveAutoGrades,
+    pp.AssignLatePenalties,
+    pp.CheckCellMetadata,
 ]
 c.SafeExecute.timeout = c.Execute.timeout
 c.SafeExecute.interrupt_on_timeout = True
@@ -65,4 +70,3 @@ c.ClearMarkScheme.enforce_metadata = False
 # Stubs the student sees in place of the solution.
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
-

@@ -41,8 +41,11 @@ def grade_id(cell) -> str | None:
 def is_grading_cell(cell) -> bool:
     """A code cell with points and no answer: its tests decide the score."""
     view = _node(cell)
-    return (cell.get("cell_type") == "code" and bool(nbgrader_utils.is_grade(view))
-            and not nbgrader_utils.is_solution(view))
+    return (
+        cell.get("cell_type") == "code"
+        and bool(nbgrader_utils.is_grade(view))
+        and not nbgrader_utils.is_solution(view)
+    )
 
 
 def is_answer(cell) -> bool:
@@ -58,12 +61,12 @@ def is_answer(cell) -> bool:
 
 KIT_KEY = "course_kit"
 
-TEST_FAILED = "test failed"          # a check of a grading cell failed (line: which)
-GRADER_ERROR = "grader error"        # the grading cell could not be run safely
-TIMEOUT = "timeout"                  # the cell ran past the time limit per cell
-KERNEL_DIED = "kernel died"          # the kernel process ended while this cell ran
-KERNEL_HUNG = "kernel hung"          # the kernel stopped answering and was stopped
-NOT_RUN = "not run"                  # the kernel had ended before this cell
+TEST_FAILED = "test failed"  # a check of a grading cell failed (line: which)
+GRADER_ERROR = "grader error"  # the grading cell could not be run safely
+TIMEOUT = "timeout"  # the cell ran past the time limit per cell
+KERNEL_DIED = "kernel died"  # the kernel process ended while this cell ran
+KERNEL_HUNG = "kernel hung"  # the kernel stopped answering and was stopped
+NOT_RUN = "not run"  # the kernel had ended before this cell
 FAILURE_KINDS = (TEST_FAILED, GRADER_ERROR, TIMEOUT, KERNEL_DIED, KERNEL_HUNG, NOT_RUN)
 
 
@@ -71,9 +74,9 @@ FAILURE_KINDS = (TEST_FAILED, GRADER_ERROR, TIMEOUT, KERNEL_DIED, KERNEL_HUNG, N
 class CellFailure:
     """Why a cell failed, as the grader recorded it."""
 
-    kind: str                        # one of FAILURE_KINDS
-    line: int | None = None          # the grading cell's line that failed, when known
-    message: str = ""                # the student-facing message
+    kind: str  # one of FAILURE_KINDS
+    line: int | None = None  # the grading cell's line that failed, when known
+    message: str = ""  # the student-facing message
 
 
 def set_failure(cell, failure: CellFailure) -> None:
@@ -89,8 +92,9 @@ def failure(cell) -> CellFailure | None:
     if not isinstance(data, dict) or data.get("kind") not in FAILURE_KINDS:
         return None
     line = data.get("line")
-    return CellFailure(data["kind"], line if isinstance(line, int) else None,
-                       str(data.get("message", "")))
+    return CellFailure(
+        data["kind"], line if isinstance(line, int) else None, str(data.get("message", ""))
+    )
 
 
 def clear_failures(nb) -> None:

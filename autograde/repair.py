@@ -77,9 +77,13 @@ def read_submission(path: Path) -> tuple[nbformat.NotebookNode | None, str | Non
     except UnicodeDecodeError:
         return None, f"{path.name} is not a text file, so it is not a Jupyter notebook"
     except json.JSONDecodeError as exc:
-        where = "it ends in the middle" if exc.pos >= len(raw.rstrip()) - 1 else f"line {exc.lineno}"
-        return None, (f"{path.name} is not valid notebook JSON ({where}: {exc.msg}); it may have "
-                      "been cut off while uploading")
+        where = (
+            "it ends in the middle" if exc.pos >= len(raw.rstrip()) - 1 else f"line {exc.lineno}"
+        )
+        return None, (
+            f"{path.name} is not valid notebook JSON ({where}: {exc.msg}); it may have "
+            "been cut off while uploading"
+        )
     if not isinstance(data, dict) or "cells" not in data:
         return None, f"{path.name} is JSON but not a Jupyter notebook (it has no cells)"
     try:
@@ -93,8 +97,11 @@ def read_submission(path: Path) -> tuple[nbformat.NotebookNode | None, str | Non
         return None, f"{path.name} is not a well-formed notebook ({exc})"
 
 
-def repair(submission: nbformat.NotebookNode | None, reference: nbformat.NotebookNode,
-           problem: str | None = None) -> Repaired:
+def repair(
+    submission: nbformat.NotebookNode | None,
+    reference: nbformat.NotebookNode,
+    problem: str | None = None,
+) -> Repaired:
     """Return a gradable copy of ``submission`` (see the module docstring).
 
     Three phases, each adding its sentences to the notes: :func:`_match` walks the
@@ -107,12 +114,18 @@ def repair(submission: nbformat.NotebookNode | None, reference: nbformat.Noteboo
     """
     ref_ids = {_grade_id(c): c for c in reference.cells if _grade_id(c)}
     if submission is None:
-        return _blank(reference, f"{problem or 'your notebook could not be read'}; nothing "
-                                 "could be graded, so every exercise scores 0")
+        return _blank(
+            reference,
+            f"{problem or 'your notebook could not be read'}; nothing "
+            "could be graded, so every exercise scores 0",
+        )
     if ref_ids and not {_grade_id(c) for c in submission.cells} & set(ref_ids):
-        return _blank(reference, "this notebook does not contain any of this assignment's "
-                                 "exercises (is it another assignment's notebook?), so every "
-                                 "exercise scores 0")
+        return _blank(
+            reference,
+            "this notebook does not contain any of this assignment's "
+            "exercises (is it another assignment's notebook?), so every "
+            "exercise scores 0",
+        )
     notes: list[str] = []
     out, used = _match(submission.cells, ref_ids, notes)
     _reinsert(reference.cells, out, used, notes)
@@ -120,8 +133,10 @@ def repair(submission: nbformat.NotebookNode | None, reference: nbformat.Noteboo
     fixed.cells = out
     ref_spec = reference.metadata.get("kernelspec")
     if ref_spec and fixed.metadata.get("kernelspec", {}).get("name") != ref_spec.get("name"):
-        notes.append(f"The notebook's kernel was '{fixed.metadata.get('kernelspec', {}).get('name')}'"
-                     f"; it was graded with '{ref_spec.get('name')}' as assigned.")
+        notes.append(
+            f"The notebook's kernel was '{fixed.metadata.get('kernelspec', {}).get('name')}'"
+            f"; it was graded with '{ref_spec.get('name')}' as assigned."
+        )
         fixed.metadata["kernelspec"] = copy.deepcopy(ref_spec)
     return Repaired(fixed, notes)
 
@@ -134,20 +149,26 @@ def _match(cells: list, ref_ids: dict, notes: list[str]) -> tuple[list, set[str]
         gid = _grade_id(cell)
         if gid is None and _broken_metadata(cell):
             out.append(_ordinary(cell))
-            notes.append("A cell carried grading settings nbgrader cannot read; it was run as "
-                         "an ordinary cell.")
+            notes.append(
+                "A cell carried grading settings nbgrader cannot read; it was run as "
+                "an ordinary cell."
+            )
         elif gid is None:
             out.append(cell)
         elif gid not in ref_ids:
             out.append(_ordinary(cell))
-            notes.append(f"A cell carried an unknown grading id '{gid}'; it was run as an "
-                         "ordinary cell and not graded.")
+            notes.append(
+                f"A cell carried an unknown grading id '{gid}'; it was run as an "
+                "ordinary cell and not graded."
+            )
         elif gid in used:
             ref = ref_ids[gid]
             if _is_answer(ref) and cell["cell_type"] == "code":
                 out.append(_ordinary(cell))
-                notes.append(f"A copy of {_describe(ref)} was run as an ordinary cell; only the "
-                             "first copy is graded.")
+                notes.append(
+                    f"A copy of {_describe(ref)} was run as an ordinary cell; only the "
+                    "first copy is graded."
+                )
             else:
                 notes.append(f"A second copy of {_describe(ref)} was removed.")
         else:
@@ -159,8 +180,11 @@ def _match(cells: list, ref_ids: dict, notes: list[str]) -> tuple[list, set[str]
 def _broken_metadata(cell) -> bool:
     """nbgrader metadata that is not a mapping (a student's edit): nbgrader would crash."""
     metadata = cell.get("metadata")
-    return isinstance(metadata, dict) and "nbgrader" in metadata and not isinstance(
-        metadata["nbgrader"], dict)
+    return (
+        isinstance(metadata, dict)
+        and "nbgrader" in metadata
+        and not isinstance(metadata["nbgrader"], dict)
+    )
 
 
 def _ordinary(cell):
@@ -187,20 +211,25 @@ def _reinsert(ref_cells: list, out: list, used: set[str], notes: list[str]) -> N
         out.insert(position, copy.deepcopy(ref))
         used.add(gid)
         if _is_answer(ref):
-            notes.append(f"{_describe(ref).capitalize()} was missing; the empty answer was put "
-                         "back, so that exercise scores 0.")
+            notes.append(
+                f"{_describe(ref).capitalize()} was missing; the empty answer was put "
+                "back, so that exercise scores 0."
+            )
         else:
-            notes.append(f"{_describe(ref).capitalize()} was missing and was restored from the "
-                         "assignment.")
+            notes.append(
+                f"{_describe(ref).capitalize()} was missing and was restored from the assignment."
+            )
 
 
 def _restore(cell, ref, notes: list[str]):
     """The cell to grade for ``ref``'s grade_id, given what the student submitted."""
     ref_meta = ref["metadata"]["nbgrader"]
     if cell["cell_type"] != ref["cell_type"]:
-        notes.append(f"{_describe(ref).capitalize()} had been changed from {ref['cell_type']} to "
-                     f"{cell['cell_type']}; " + ("your text was kept as code and graded."
-                                                 if _is_answer(ref) else "it was restored."))
+        notes.append(
+            f"{_describe(ref).capitalize()} had been changed from {ref['cell_type']} to "
+            f"{cell['cell_type']}; "
+            + ("your text was kept as code and graded." if _is_answer(ref) else "it was restored.")
+        )
         if not _is_answer(ref):
             return copy.deepcopy(ref)
         fixed = copy.deepcopy(ref)
@@ -208,14 +237,17 @@ def _restore(cell, ref, notes: list[str]):
         return fixed
     if not _is_answer(ref):
         if cell.get("source", "") != ref["source"] or _settings(cell) != _settings(ref):
-            notes.append(f"{_describe(ref).capitalize()} had been edited; it was restored before "
-                         "grading.")
+            notes.append(
+                f"{_describe(ref).capitalize()} had been edited; it was restored before grading."
+            )
         return copy.deepcopy(ref)
     fixed = copy.deepcopy(cell)
     changed = [k for k in GRADING_KEYS if _settings(cell)[k] != _settings(ref)[k]]
     if changed:
-        notes.append(f"The grading settings of {_describe(ref)} ({', '.join(changed)}) had "
-                     "been changed; they were restored.")
+        notes.append(
+            f"The grading settings of {_describe(ref)} ({', '.join(changed)}) had "
+            "been changed; they were restored."
+        )
     fixed["metadata"]["nbgrader"] = copy.deepcopy(ref_meta)
     return fixed
 

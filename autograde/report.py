@@ -40,8 +40,8 @@ class Scores:
     """Every student's scores, and what each graded cell is worth."""
 
     rows: list[Row]
-    maxima: dict[str, float]    # grade_id -> points, in the gradebook's order
-    auto: set[str]              # the grade_ids of auto-graded (code) cells
+    maxima: dict[str, float]  # grade_id -> points, in the gradebook's order
+    auto: set[str]  # the grade_ids of auto-graded (code) cells
 
 
 def rows(db_url: str, assignment: str | None = None) -> Scores:
@@ -77,13 +77,27 @@ def export(db_url: str, dest: Path, assignment: str | None = None) -> Path:
     with dest.open("w", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(["student", "assignment", *cells, "auto", "manual", "total"])
-        writer.writerow(["(max)", "", *[maxima[c] for c in cells],
-                         sum(maxima[c] for c in cells if c in auto_cells),
-                         sum(maxima[c] for c in cells if c not in auto_cells),
-                         sum(maxima.values())])
+        writer.writerow(
+            [
+                "(max)",
+                "",
+                *[maxima[c] for c in cells],
+                sum(maxima[c] for c in cells if c in auto_cells),
+                sum(maxima[c] for c in cells if c not in auto_cells),
+                sum(maxima.values()),
+            ]
+        )
         for row in data:
-            writer.writerow([row.student, row.assignment, *[row.cells.get(c, "") for c in cells],
-                             row.auto, row.manual, row.total])
+            writer.writerow(
+                [
+                    row.student,
+                    row.assignment,
+                    *[row.cells.get(c, "") for c in cells],
+                    row.auto,
+                    row.manual,
+                    row.total,
+                ]
+            )
     return dest
 
 
@@ -101,7 +115,12 @@ def failure_messages(root: Path, assignment: str) -> Counter:
             for output in cell.get("outputs", []):
                 if output.get("output_type") == "error":
                     first = (output.get("evalue") or "").strip().splitlines()
-                    counts[(nbmeta.grade_id(cell), f"{output.get('ename')}: {first[0] if first else ''}")] += 1
+                    counts[
+                        (
+                            nbmeta.grade_id(cell),
+                            f"{output.get('ename')}: {first[0] if first else ''}",
+                        )
+                    ] += 1
     return counts
 
 
@@ -111,13 +130,17 @@ def summary(db_url: str, assignment: str, *, root: Path = ROOT, top: int = 5) ->
     data, maxima = scores.rows, scores.maxima
     if not data:
         return f"No graded submissions for {assignment}."
-    lines = [f"{assignment}: {len(data)} graded submission(s)", "",
-             f"{'exercise':34s} {'average':>8s} {'max':>5s} {'full marks':>11s}"]
+    lines = [
+        f"{assignment}: {len(data)} graded submission(s)",
+        "",
+        f"{'exercise':34s} {'average':>8s} {'max':>5s} {'full marks':>11s}",
+    ]
     for cell, best in maxima.items():
         scores = [r.cells.get(cell, 0.0) for r in data]
         full = sum(s >= best for s in scores)
-        lines.append(f"{cell:34s} {sum(scores) / len(scores):8.2f} {best:5g} "
-                     f"{full:5d} of {len(scores):<3d}")
+        lines.append(
+            f"{cell:34s} {sum(scores) / len(scores):8.2f} {best:5g} {full:5d} of {len(scores):<3d}"
+        )
     totals = [r.auto for r in data]
     lines.append(f"{'auto-graded total':34s} {sum(totals) / len(totals):8.2f}")
     common = failure_messages(root, assignment).most_common(top)

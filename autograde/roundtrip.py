@@ -62,8 +62,11 @@ def _names(source: str) -> tuple[set[str], set[str]]:
         tree = ast.parse(source)
     except SyntaxError:
         return set(), set()
-    bound = {s.get_name() for s in table.get_symbols()
-             if s.is_assigned() or s.is_imported() or s.is_namespace()}
+    bound = {
+        s.get_name()
+        for s in table.get_symbols()
+        if s.is_assigned() or s.is_imported() or s.is_namespace()
+    }
     read = set()
 
     def walk(t):
@@ -76,8 +79,16 @@ def _names(source: str) -> tuple[set[str], set[str]]:
     for child in table.get_children():
         walk(child)
     # top level, statement by statement: a name read before the cell itself binds it
-    scopes = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda, ast.ListComp,
-              ast.SetComp, ast.DictComp, ast.GeneratorExp)
+    scopes = (
+        ast.FunctionDef,
+        ast.AsyncFunctionDef,
+        ast.ClassDef,
+        ast.Lambda,
+        ast.ListComp,
+        ast.SetComp,
+        ast.DictComp,
+        ast.GeneratorExp,
+    )
 
     comprehensions = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 
@@ -105,8 +116,9 @@ def _names(source: str) -> tuple[set[str], set[str]]:
 
     stored: set[str] = set()
     for stmt in tree.body:
-        inside = ([*run_by_definition(stmt)] if isinstance(stmt, scopes[:3]) else
-                  [stmt, *top_level(stmt)])
+        inside = (
+            [*run_by_definition(stmt)] if isinstance(stmt, scopes[:3]) else [stmt, *top_level(stmt)]
+        )
         names = [n for n in inside if isinstance(n, ast.Name)]
         read |= {n.id for n in names if isinstance(n.ctx, ast.Load)} - stored
         stored |= {n.id for n in names if isinstance(n.ctx, ast.Store)}
@@ -128,8 +140,10 @@ def graded_cells_only(nb):
     import copy
 
     nb = copy.deepcopy(nb)
+
     def kept_by_nbgrader(cell):
         return cell.cell_type != "code" or bool(cell.metadata.get("nbgrader"))
+
     needed = set()
     for cell in nb.cells:
         if cell.cell_type == "code" and kept_by_nbgrader(cell):
@@ -154,8 +168,14 @@ def default_workers() -> int:
     return int(os.environ.get("COURSE_ROUNDTRIP_WORKERS", min(4, os.cpu_count() or 1)))
 
 
-def autograde(assignment: str, submissions: dict[str, Path], workdir: Path, *,
-              source: Path | None = None, workers: int | None = None) -> dict[str, Result]:
+def autograde(
+    assignment: str,
+    submissions: dict[str, Path],
+    workdir: Path,
+    *,
+    source: Path | None = None,
+    workers: int | None = None,
+) -> dict[str, Result]:
     """Generate ``assignment`` from ``source`` (default: this repository's ``solutions/``)
     in a scratch course at ``workdir``, submit each notebook in ``submissions`` (student id
     -> notebook path), grade them as ``make grade`` does (sandboxed, ``workers`` at once)
@@ -167,23 +187,32 @@ def autograde(assignment: str, submissions: dict[str, Path], workdir: Path, *,
         scratch.new_course(course.root, [assignment], source=source)
     for student, notebook in submissions.items():
         scratch.submit(course, student, assignment, Path(notebook))
-    settings = grading.GradingSettings(root=course.root, force=True,
-                                       workers=max(1, workers or default_workers()))
-    outcomes = {o.student: o for o in grading.grade(assignment, list(submissions), settings,
-                                                    echo=lambda _: None)}
+    settings = grading.GradingSettings(
+        root=course.root, force=True, workers=max(1, workers or default_workers())
+    )
+    outcomes = {
+        o.student: o
+        for o in grading.grade(assignment, list(submissions), settings, echo=lambda _: None)
+    }
     notebook_id = course.released_notebook(assignment).stem
     results = {}
     with Gradebook(course.gradebook_url) as gb:
         for student in submissions:
             outcome = outcomes[student]
             if outcome.status == "failed":
-                raise RuntimeError(f"grading {student}'s {assignment} failed: {outcome.notes}\n"
-                                   f"{outcome.log_tail}")
+                raise RuntimeError(
+                    f"grading {student}'s {assignment} failed: {outcome.notes}\n{outcome.log_tail}"
+                )
             nb = gb.find_submission_notebook(notebook_id, assignment, student)
-            cells = {g.name: CellScore(g.name, g.score, g.max_score, g.cell_type == "code",
-                                       bool(g.needs_manual_grade)) for g in nb.grades}
-            results[student] = Result(cells, course.autograded(student, assignment)
-                                      / f"{notebook_id}.ipynb", outcome.log)
+            cells = {
+                g.name: CellScore(
+                    g.name, g.score, g.max_score, g.cell_type == "code", bool(g.needs_manual_grade)
+                )
+                for g in nb.grades
+            }
+            results[student] = Result(
+                cells, course.autograded(student, assignment) / f"{notebook_id}.ipynb", outcome.log
+            )
     return results
 
 

@@ -42,12 +42,14 @@ KERNEL_DIED = "KernelDied"  # the error name of the outputs written for a dead k
 
 
 def _error(message: str, ename: str = KERNEL_DIED) -> NotebookNode:
-    return NotebookNode(output_type="error", ename=ename, evalue=message,
-                        traceback=[f"{ename}: {message}"])
+    return NotebookNode(
+        output_type="error", ename=ename, evalue=message, traceback=[f"{ename}: {message}"]
+    )
 
 
-def _fail(cell, kind: str, message: str, ename: str = KERNEL_DIED,
-          line: int | None = None) -> NotebookNode:
+def _fail(
+    cell, kind: str, message: str, ename: str = KERNEL_DIED, line: int | None = None
+) -> NotebookNode:
     """Record on ``cell`` why it failed; return the error output that says so."""
     nbmeta.set_failure(cell, nbmeta.CellFailure(kind, line, message))
     return _error(message, ename)
@@ -86,16 +88,23 @@ class SafeExecute(Execute):
             plan = split.plan(cell.source, self._trusted, where=where)
         except split.GradingCellError as exc:
             self.log.error("Cannot grade %s safely: %s", where, exc)
-            cell.outputs = [_fail(cell, nbmeta.GRADER_ERROR, "This test could not be run "
-                                  "safely; your instructor has been told.", "GraderError")]
+            cell.outputs = [
+                _fail(
+                    cell,
+                    nbmeta.GRADER_ERROR,
+                    "This test could not be run safely; your instructor has been told.",
+                    "GraderError",
+                )
+            ]
             return cell
         program = plan.student_program()
         messages, kept, student_error = {}, [], None
         if program:
             probe = nbformat.v4.new_code_cell(program)
             try:
-                probe = await super().async_execute_cell(probe, cell_index, execution_count,
-                                                         store_history=False)
+                probe = await super().async_execute_cell(
+                    probe, cell_index, execution_count, store_history=False
+                )
             finally:
                 self.nb.cells[cell_index] = cell
             cell.execution_count = probe.get("execution_count")
@@ -103,58 +112,81 @@ class SafeExecute(Execute):
             for output in rest:
                 kind = output.get("output_type")
                 if kind == "error":
-                    student_error = student_error or {"ename": output.get("ename"),
-                                                      "evalue": output.get("evalue"),
-                                                      "timeout": self._timed_out(output)}
+                    student_error = student_error or {
+                        "ename": output.get("ename"),
+                        "evalue": output.get("evalue"),
+                        "timeout": self._timed_out(output),
+                    }
                 elif kind == "stream":
-                    kept.append(nbformat.v4.new_output("stream", name="stdout",
-                                                       text=output.get("text", "")))
+                    kept.append(
+                        nbformat.v4.new_output("stream", name="stdout", text=output.get("text", ""))
+                    )
                 elif kind == "display_data":
                     kept.append(output)
-        failure = verdict.judge(plan, messages, student_error, self._namespace(plan),
-                                where=where)
+        failure = verdict.judge(plan, messages, student_error, self._namespace(plan), where=where)
         if failure:
             timed_out = bool(student_error and student_error["timeout"])
-            kept.append(_fail(cell, nbmeta.TIMEOUT if timed_out else nbmeta.TEST_FAILED,
-                              failure.message, failure.ename, failure.line))
+            kept.append(
+                _fail(
+                    cell,
+                    nbmeta.TIMEOUT if timed_out else nbmeta.TEST_FAILED,
+                    failure.message,
+                    failure.ename,
+                    failure.line,
+                )
+            )
         cell.outputs = kept
         return cell
 
     def _timed_out(self, output) -> bool:
         """An error output that nbclient wrote because the cell ran past the limit."""
         expected = self.error_on_timeout or {}
-        return (output.get("ename") == expected.get("ename")
-                and output.get("traceback") == expected.get("traceback"))
+        return output.get("ename") == expected.get("ename") and output.get(
+            "traceback"
+        ) == expected.get("traceback")
 
-    async def async_execute_cell(self, cell, cell_index, execution_count=None,
-                                 store_history=True):
+    async def async_execute_cell(self, cell, cell_index, execution_count=None, store_history=True):
         if cell.cell_type != "code":
             return cell
         if self._dead:
-            cell.outputs = [_fail(cell, nbmeta.NOT_RUN,
-                                  "not run: the notebook's Python process had already ended")]
+            cell.outputs = [
+                _fail(
+                    cell, nbmeta.NOT_RUN, "not run: the notebook's Python process had already ended"
+                )
+            ]
             return cell
         try:
             if nbmeta.is_grading_cell(cell):
                 return await self._execute_grading(cell, cell_index, execution_count)
-            cell = await super().async_execute_cell(cell, cell_index, execution_count,
-                                                    store_history)
+            cell = await super().async_execute_cell(
+                cell, cell_index, execution_count, store_history
+            )
             if any(self._timed_out(o) for o in cell.get("outputs", [])):
                 nbmeta.set_failure(cell, nbmeta.CellFailure(nbmeta.TIMEOUT))
             return cell
         except DeadKernelError:
             self._dead = True
-            cell.outputs.append(_fail(cell, nbmeta.KERNEL_DIED,
-                "the notebook's Python process ended while running this cell (sys.exit(), "
-                "os._exit(), a crash, or the memory or CPU-time limit)"))
+            cell.outputs.append(
+                _fail(
+                    cell,
+                    nbmeta.KERNEL_DIED,
+                    "the notebook's Python process ended while running this cell (sys.exit(), "
+                    "os._exit(), a crash, or the memory or CPU-time limit)",
+                )
+            )
             return cell
         except Exception as exc:  # noqa: BLE001 - e.g. no reply even after an interrupt
             # The kernel is alive but no longer answers (a fork bomb's children talking on
             # its sockets, signals blocked in C code): stop it and fail the rest.
             self._dead = True
-            cell.outputs.append(_fail(cell, nbmeta.KERNEL_HUNG,
-                f"the notebook's Python process stopped answering ({type(exc).__name__}); it "
-                "was stopped"))
+            cell.outputs.append(
+                _fail(
+                    cell,
+                    nbmeta.KERNEL_HUNG,
+                    f"the notebook's Python process stopped answering ({type(exc).__name__}); it "
+                    "was stopped",
+                )
+            )
             try:
                 await self.km._async_shutdown_kernel(now=True)
             except Exception:  # noqa: BLE001 - it may be gone already

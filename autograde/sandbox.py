@@ -47,8 +47,18 @@ from pathlib import Path
 
 KERNEL_NAME = "course-sandbox"
 CGROUP_ROOT = Path("/sys/fs/cgroup")
-_ETC_FILES = ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "fonts", "localtime", "passwd",
-              "group", "nsswitch.conf", "hosts", "mime.types")
+_ETC_FILES = (
+    "ld.so.cache",
+    "ld.so.conf",
+    "ld.so.conf.d",
+    "fonts",
+    "localtime",
+    "passwd",
+    "group",
+    "nsswitch.conf",
+    "hosts",
+    "mime.types",
+)
 _TOP_DIRS = ("bin", "lib", "lib64", "lib32", "sbin")
 
 
@@ -56,24 +66,24 @@ _TOP_DIRS = ("bin", "lib", "lib64", "lib32", "sbin")
 class Limits:
     """What one student's kernel may use (``make grade`` has a flag for each)."""
 
-    cpu_seconds: int = 900                   # per kernel (all its processes share a cgroup)
-    memory_mb: int = 4096                    # TensorFlow alone needs about 2 GB of address space
-    max_processes: int = 256                 # threads count too: TensorFlow starts dozens
-    max_file_mb: int = 256                   # the largest file the kernel may write
+    cpu_seconds: int = 900  # per kernel (all its processes share a cgroup)
+    memory_mb: int = 4096  # TensorFlow alone needs about 2 GB of address space
+    max_processes: int = 256  # threads count too: TensorFlow starts dozens
+    max_file_mb: int = 256  # the largest file the kernel may write
 
 
 @dataclass
 class Policy:
     """What a sandboxed kernel may see and use. Written as JSON by the grader."""
 
-    python: str                              # the interpreter that runs ipykernel
+    python: str  # the interpreter that runs ipykernel
     read_only: list[str] = field(default_factory=list)  # extra paths to bind read-only
     scratch_root: str = "/tmp/course-sandbox"  # private writable folders are made here
-    runtime_root: str = ""                   # IPC socket folders must lie inside this one
+    runtime_root: str = ""  # IPC socket folders must lie inside this one
     env: dict[str, str] = field(default_factory=dict)
     limits: Limits = field(default_factory=Limits)
-    isolation: str = "bwrap"                 # or "docker" / "podman" (a container engine)
-    image: str = ""                          # the grader image, for a container engine
+    isolation: str = "bwrap"  # or "docker" / "podman" (a container engine)
+    image: str = ""  # the grader image, for a container engine
 
     def save(self, path: Path) -> Path:
         """Write the policy as JSON (the launcher reads it back)."""
@@ -88,9 +98,16 @@ class Policy:
         return cls(**data)
 
 
-def default_policy(scratch_root: Path, runtime_root: Path, *, data_dir: str | None = None,
-                   env: dict[str, str] | None = None, limits: Limits | None = None,
-                   isolation: str = "bwrap", image: str = "") -> Policy:
+def default_policy(
+    scratch_root: Path,
+    runtime_root: Path,
+    *,
+    data_dir: str | None = None,
+    env: dict[str, str] | None = None,
+    limits: Limits | None = None,
+    isolation: str = "bwrap",
+    image: str = "",
+) -> Policy:
     """The policy for grading with this interpreter: Python, the virtual environment and the
     ``utils`` package readable, and the data cache (if any) readable too."""
     import utils  # the grader's own copy: its folder is what the kernel imports
@@ -105,9 +122,16 @@ def default_policy(scratch_root: Path, runtime_root: Path, *, data_dir: str | No
         kernel_env["COURSE_DATA_DIR"] = str(Path(data_dir).resolve())
     kernel_env.update(env or {})
     python = str(Path(sys.prefix) / "bin" / "python")
-    return Policy(python=python, read_only=read_only, scratch_root=str(scratch_root),
-                  runtime_root=str(runtime_root), env=kernel_env, limits=limits or Limits(),
-                  isolation=isolation, image=image)
+    return Policy(
+        python=python,
+        read_only=read_only,
+        scratch_root=str(scratch_root),
+        runtime_root=str(runtime_root),
+        env=kernel_env,
+        limits=limits or Limits(),
+        isolation=isolation,
+        image=image,
+    )
 
 
 class SandboxUnavailable(RuntimeError):
@@ -125,16 +149,20 @@ def check_engine(engine: str, image: str) -> str:
     else raise :class:`SandboxUnavailable` with what to do."""
     path = shutil.which(engine)
     if path is None:
-        raise SandboxUnavailable(f"{engine} is not installed; grade with bubblewrap (the "
-                                 "default) or install it.")
+        raise SandboxUnavailable(
+            f"{engine} is not installed; grade with bubblewrap (the default) or install it."
+        )
     if not image:
-        raise SandboxUnavailable(f"--isolation {engine} needs --image (build it with `make "
-                                 f"grader-image ENGINE={engine}`).")
+        raise SandboxUnavailable(
+            f"--isolation {engine} needs --image (build it with `make "
+            f"grader-image ENGINE={engine}`)."
+        )
     probe = subprocess.run([path, "image", "inspect", image], capture_output=True, text=True)
     if probe.returncode != 0:
         raise SandboxUnavailable(
             f"{engine} cannot use the image {image!r}: {probe.stderr.strip()[:300]}. Build it "
-            f"with `make grader-image ENGINE={engine}` (and check that the engine is running).")
+            f"with `make grader-image ENGINE={engine}` (and check that the engine is running)."
+        )
     return path
 
 
@@ -144,8 +172,9 @@ def remove_containers(engine: str, label: str) -> int:
     path = shutil.which(engine)
     if path is None or not label:
         return 0
-    found = subprocess.run([path, "ps", "-aq", "--filter", f"label={LABEL}={label}"],
-                           capture_output=True, text=True).stdout.split()
+    found = subprocess.run(
+        [path, "ps", "-aq", "--filter", f"label={LABEL}={label}"], capture_output=True, text=True
+    ).stdout.split()
     if found:
         subprocess.run([path, "rm", "-f", *found], capture_output=True)
     return len(found)
@@ -165,14 +194,19 @@ def check_available() -> str:
             "bubblewrap (`bwrap`) is not installed, so student code would run with your own "
             "privileges, next to the solutions and the gradebook. Install it (Debian/Ubuntu: "
             "`sudo apt-get install bubblewrap`; Fedora: `sudo dnf install bubblewrap`), or pass "
-            "--unsafe to grade without isolation on a machine you are willing to lose.")
-    probe = subprocess.run([bwrap, "--unshare-all", "--cap-drop", "ALL", "--ro-bind", "/", "/",
-                            "true"], capture_output=True, text=True)
+            "--unsafe to grade without isolation on a machine you are willing to lose."
+        )
+    probe = subprocess.run(
+        [bwrap, "--unshare-all", "--cap-drop", "ALL", "--ro-bind", "/", "/", "true"],
+        capture_output=True,
+        text=True,
+    )
     if probe.returncode != 0:
         raise SandboxUnavailable(
             f"bubblewrap is installed but cannot create a sandbox here: {probe.stderr.strip()}. "
             "Unprivileged user namespaces may be disabled (sysctl kernel.unprivileged_userns_clone"
-            "=1 or user.max_user_namespaces > 0), or run the grader as root; or pass --unsafe.")
+            "=1 or user.max_user_namespaces > 0), or run the grader as root; or pass --unsafe."
+        )
     return bwrap
 
 
@@ -181,8 +215,13 @@ def write_kernelspec(dest: Path, policy_file: Path) -> str:
     spec_dir = dest / "kernels" / KERNEL_NAME
     spec_dir.mkdir(parents=True, exist_ok=True)
     spec = {
-        "argv": [sys.executable, str(Path(__file__).resolve()), str(policy_file),
-                 "-f", "{connection_file}"],
+        "argv": [
+            sys.executable,
+            str(Path(__file__).resolve()),
+            str(policy_file),
+            "-f",
+            "{connection_file}",
+        ],
         "display_name": "Python 3 (grading sandbox)",
         "language": "python",
         # SIGINT would reach bwrap, not the kernel: interrupt through the control channel.
@@ -193,6 +232,7 @@ def write_kernelspec(dest: Path, policy_file: Path) -> str:
 
 
 # ---------------------------------------------------------------------------------- launcher
+
 
 def _system_binds() -> list[str]:
     args = ["--ro-bind", "/usr", "/usr"]
@@ -213,67 +253,149 @@ def socket_folder(policy: Policy, connection_file: str) -> Path:
     ``policy.runtime_root`` (binding, say, ``/tmp`` would undo the sandbox)."""
     info = json.loads(Path(connection_file).read_text())
     if info.get("transport") != "ipc":
-        raise SystemExit("course-sandbox: the kernel must use the ipc transport "
-                         "(--KernelManager.transport=ipc); refusing to start")
+        raise SystemExit(
+            "course-sandbox: the kernel must use the ipc transport "
+            "(--KernelManager.transport=ipc); refusing to start"
+        )
     folder = Path(info["ip"]).resolve().parent
     root = Path(policy.runtime_root).resolve() if policy.runtime_root else None
     if root is None or root not in folder.parents:
-        raise SystemExit(f"course-sandbox: IPC sockets in {folder} are outside the runtime root "
-                         f"{root}; refusing to bind that folder into the sandbox")
+        raise SystemExit(
+            f"course-sandbox: IPC sockets in {folder} are outside the runtime root "
+            f"{root}; refusing to bind that folder into the sandbox"
+        )
     return folder
 
 
-def bwrap_argv(policy: Policy, connection_file: str, cwd: str, scratch: str,
-               bwrap: str = "bwrap", kernel_args: list[str] | None = None) -> list[str]:
+def bwrap_argv(
+    policy: Policy,
+    connection_file: str,
+    cwd: str,
+    scratch: str,
+    bwrap: str = "bwrap",
+    kernel_args: list[str] | None = None,
+) -> list[str]:
     """The full bwrap command line that starts ipykernel for ``connection_file`` (which must
     lie in the socket folder; ``kernel_args``: extra ipykernel options)."""
     runtime = str(socket_folder(policy, connection_file))
     # Mounts apply in order: the private /tmp first, so that a Python installation, a
     # checkout or a socket folder that lives under /tmp is bound on top of it, not hidden.
-    args = [bwrap, "--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL",
-            "--hostname", "sandbox", *_system_binds(),
-            "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
+    args = [
+        bwrap,
+        "--unshare-all",
+        "--die-with-parent",
+        "--new-session",
+        "--cap-drop",
+        "ALL",
+        "--hostname",
+        "sandbox",
+        *_system_binds(),
+        "--proc",
+        "/proc",
+        "--dev",
+        "/dev",
+        "--tmpfs",
+        "/tmp",
+    ]
     for path in policy.read_only:
         if Path(path).exists():
             args += ["--ro-bind", path, path]
-    args += ["--bind", scratch, cwd, "--chdir", cwd,
-             "--bind", runtime, runtime, "--clearenv"]
-    env = {"PATH": f"{Path(policy.python).parent}:/usr/bin:/bin", "HOME": "/tmp/home",
-           "LANG": "C.UTF-8", "MPLCONFIGDIR": "/tmp/matplotlib", "IPYTHONDIR": "/tmp/ipython",
-           "PYTHONDONTWRITEBYTECODE": "1",
-           **policy.env}
+    args += ["--bind", scratch, cwd, "--chdir", cwd, "--bind", runtime, runtime, "--clearenv"]
+    env = {
+        "PATH": f"{Path(policy.python).parent}:/usr/bin:/bin",
+        "HOME": "/tmp/home",
+        "LANG": "C.UTF-8",
+        "MPLCONFIGDIR": "/tmp/matplotlib",
+        "IPYTHONDIR": "/tmp/ipython",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        **policy.env,
+    }
     for key, value in env.items():
         args += ["--setenv", key, value]
-    return args + ["--", policy.python, "-m", "ipykernel_launcher", "-f", connection_file,
-                   *(kernel_args or [])]
+    return args + [
+        "--",
+        policy.python,
+        "-m",
+        "ipykernel_launcher",
+        "-f",
+        connection_file,
+        *(kernel_args or []),
+    ]
 
 
-def container_argv(policy: Policy, connection_file: str, scratch: str, name: str,
-                   engine: str = "docker", kernel_args: list[str] | None = None) -> list[str]:
+def container_argv(
+    policy: Policy,
+    connection_file: str,
+    scratch: str,
+    name: str,
+    engine: str = "docker",
+    kernel_args: list[str] | None = None,
+) -> list[str]:
     """The ``docker run``/``podman run`` command line that starts ipykernel in the grader
     image for ``connection_file`` (which must lie in the socket folder)."""
     runtime = str(socket_folder(policy, connection_file))
     limits = policy.limits
     cpu = limits.cpu_seconds
     size = limits.max_file_mb << 20
-    args = [engine, "run", "--rm", "--name", name, "--label", f"{LABEL}={Path(runtime).name}",
-            "--network", "none", "--read-only", "--cap-drop", "ALL",
-            "--security-opt", "no-new-privileges", "--user", CONTAINER_USER,
-            "--memory", f"{limits.memory_mb}m", "--memory-swap", f"{limits.memory_mb}m",
-            "--pids-limit", str(limits.max_processes),
-            "--ulimit", f"cpu={cpu}:{cpu + 5}", "--ulimit", f"fsize={size}:{size}",
-            "--ulimit", "core=0:0", "--tmpfs", "/tmp:rw,mode=1777",
-            "--volume", f"{scratch}:{CONTAINER_HOME}:rw", "--workdir", CONTAINER_HOME,
-            "--volume", f"{runtime}:{runtime}:rw"]
+    args = [
+        engine,
+        "run",
+        "--rm",
+        "--name",
+        name,
+        "--label",
+        f"{LABEL}={Path(runtime).name}",
+        "--network",
+        "none",
+        "--read-only",
+        "--cap-drop",
+        "ALL",
+        "--security-opt",
+        "no-new-privileges",
+        "--user",
+        CONTAINER_USER,
+        "--memory",
+        f"{limits.memory_mb}m",
+        "--memory-swap",
+        f"{limits.memory_mb}m",
+        "--pids-limit",
+        str(limits.max_processes),
+        "--ulimit",
+        f"cpu={cpu}:{cpu + 5}",
+        "--ulimit",
+        f"fsize={size}:{size}",
+        "--ulimit",
+        "core=0:0",
+        "--tmpfs",
+        "/tmp:rw,mode=1777",
+        "--volume",
+        f"{scratch}:{CONTAINER_HOME}:rw",
+        "--workdir",
+        CONTAINER_HOME,
+        "--volume",
+        f"{runtime}:{runtime}:rw",
+    ]
     data = policy.env.get("COURSE_DATA_DIR")
     if data and Path(data).exists():
         args += ["--volume", f"{data}:{data}:ro"]
-    env = {"HOME": "/tmp/home", "MPLCONFIGDIR": "/tmp/matplotlib", "IPYTHONDIR": "/tmp/ipython",
-           "PYTHONDONTWRITEBYTECODE": "1", **policy.env}
+    env = {
+        "HOME": "/tmp/home",
+        "MPLCONFIGDIR": "/tmp/matplotlib",
+        "IPYTHONDIR": "/tmp/ipython",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        **policy.env,
+    }
     for key, value in env.items():
         args += ["--env", f"{key}={value}"]
-    return args + [policy.image, "python", "-m", "ipykernel_launcher", "-f", connection_file,
-                   *(kernel_args or [])]
+    return args + [
+        policy.image,
+        "python",
+        "-m",
+        "ipykernel_launcher",
+        "-f",
+        connection_file,
+        *(kernel_args or []),
+    ]
 
 
 def _run_container(argv: list[str], engine: str, name: str) -> None:
@@ -395,12 +517,18 @@ def apply_limits(policy: Policy, name: str) -> dict[str, str]:
     resource.setrlimit(resource.RLIMIT_FSIZE, (size, size))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     applied = {"cpu": f"{cpu} s (rlimit)", "file size": f"{limits.max_file_mb} MB (rlimit)"}
-    v1_memory = _join_cgroup("memory", name, {"memory.limit_in_bytes": memory,
-                                              "memory.memsw.limit_in_bytes": memory})
+    v1_memory = _join_cgroup(
+        "memory", name, {"memory.limit_in_bytes": memory, "memory.memsw.limit_in_bytes": memory}
+    )
     v1_pids = _join_cgroup("pids", name, {"pids.max": limits.max_processes})
-    wanted = {k: v for k, v in (("memory", {"memory.max": memory, "memory.swap.max": 0}),
-                                ("pids", {"pids.max": limits.max_processes}))
-              if not (v1_memory if k == "memory" else v1_pids)}
+    wanted = {
+        k: v
+        for k, v in (
+            ("memory", {"memory.max": memory, "memory.swap.max": 0}),
+            ("pids", {"pids.max": limits.max_processes}),
+        )
+        if not (v1_memory if k == "memory" else v1_pids)
+    }
     v2 = _join_cgroup_v2(name, wanted) if wanted else set()
     if v1_memory or "memory" in v2:
         applied["memory"] = f"{limits.memory_mb} MB (cgroup {'v1' if v1_memory else 'v2'})"
@@ -408,15 +536,16 @@ def apply_limits(policy: Policy, name: str) -> dict[str, str]:
         resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
         applied["memory"] = f"{limits.memory_mb} MB of address space (rlimit; no cgroup)"
     if v1_pids or "pids" in v2:
-        applied["processes"] = (f"{limits.max_processes} (cgroup "
-                                f"{'v1' if v1_pids else 'v2'})")
+        applied["processes"] = f"{limits.max_processes} (cgroup {'v1' if v1_pids else 'v2'})"
     elif os.getuid() != 0:
         n = limits.max_processes
         resource.setrlimit(resource.RLIMIT_NPROC, (n, n))
         applied["processes"] = f"{n} for this user (rlimit; no cgroup)"
     else:  # the kernel ignores RLIMIT_NPROC for root
-        applied["processes"] = (f"{NOT_ENFORCED}: the grader runs as root and may not create a "
-                                "pids cgroup (see the README: cgroup limits)")
+        applied["processes"] = (
+            f"{NOT_ENFORCED}: the grader runs as root and may not create a "
+            "pids cgroup (see the README: cgroup limits)"
+        )
     return applied
 
 
@@ -452,7 +581,7 @@ def read_limits_report(log: str) -> dict[str, str] | None:
     for line in log.splitlines():
         if line.startswith(LIMITS_REPORT):
             try:
-                report = json.loads(line[len(LIMITS_REPORT):])
+                report = json.loads(line[len(LIMITS_REPORT) :])
             except json.JSONDecodeError:
                 return None
             return {str(k): str(v) for k, v in report.items()} if isinstance(report, dict) else None
@@ -462,10 +591,12 @@ def read_limits_report(log: str) -> dict[str, str] | None:
 def container_limits(policy: Policy) -> dict[str, str]:
     """What the container engine enforces (the flags of :func:`container_argv`)."""
     limits, engine = policy.limits, policy.isolation
-    return {"cpu": f"{limits.cpu_seconds} s ({engine} ulimit)",
-            "file size": f"{limits.max_file_mb} MB ({engine} ulimit)",
-            "memory": f"{limits.memory_mb} MB ({engine})",
-            "processes": f"{limits.max_processes} ({engine} pids limit)"}
+    return {
+        "cpu": f"{limits.cpu_seconds} s ({engine} ulimit)",
+        "file size": f"{limits.max_file_mb} MB ({engine} ulimit)",
+        "memory": f"{limits.memory_mb} MB ({engine})",
+        "processes": f"{limits.max_processes} ({engine} pids limit)",
+    }
 
 
 def launch(policy_file: str, connection_file: str, kernel_args: list[str] | None = None) -> None:
@@ -475,8 +606,10 @@ def launch(policy_file: str, connection_file: str, kernel_args: list[str] | None
         sys.exit(f"course-sandbox: unknown isolation {policy.isolation!r}; refusing to start")
     tool = shutil.which(policy.isolation)
     if tool is None:
-        sys.exit(f"course-sandbox: {policy.isolation} is not installed; refusing to start an "
-                 "unconfined kernel")
+        sys.exit(
+            f"course-sandbox: {policy.isolation} is not installed; refusing to start an "
+            "unconfined kernel"
+        )
     name = f"course-kernel-{uuid.uuid4().hex[:12]}"
     # The kernel reads its connection file from the socket folder: the folder the client
     # chose for it (often /tmp) is never bound.

@@ -23,8 +23,9 @@ from .nbgrader_cli import run_nbgrader
 _MARKERS = ("### BEGIN SOLUTION", "### END SOLUTION")
 
 
-def new_course(dest: Path, assignments: list[str], *, source: Path | None = None,
-               generate: bool = True) -> Course:
+def new_course(
+    dest: Path, assignments: list[str], *, source: Path | None = None, generate: bool = True
+) -> Course:
     """A course at ``dest`` with ``assignments`` copied from the ``solutions/`` folder
     ``source`` (default: this repository's), each generated into ``course/`` and recorded
     in the scratch gradebook unless ``generate`` is False."""
@@ -32,8 +33,12 @@ def new_course(dest: Path, assignments: list[str], *, source: Path | None = None
     course.autograde.mkdir(parents=True, exist_ok=True)
     source = source or Course().solutions
     for name in assignments:
-        shutil.copytree(source / name, course.solutions / name, dirs_exist_ok=True,
-                        ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+        shutil.copytree(
+            source / name,
+            course.solutions / name,
+            dirs_exist_ok=True,
+            ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"),
+        )
         if generate:
             generate_assignment(course, name)
     return course
@@ -48,10 +53,13 @@ def generate_assignment(course: Course, assignment: str) -> Path:
 def solved_student_notebook(release_nb: Path, solution_nb: Path) -> nbformat.NotebookNode:
     """The released notebook with every answer typed in from the solutions (without
     nbgrader's markers): what a student who solved everything submits."""
-    answers = {nbmeta.grade_id(c): "\n".join(
-        line for line in c.source.splitlines() if line.strip() not in _MARKERS)
+    answers = {
+        nbmeta.grade_id(c): "\n".join(
+            line for line in c.source.splitlines() if line.strip() not in _MARKERS
+        )
         for c in nbformat.read(solution_nb, as_version=4).cells
-        if nbmeta.nbgrader(c).get("solution")}
+        if nbmeta.nbgrader(c).get("solution")
+    }
     nb = nbformat.read(release_nb, as_version=4)
     for cell in nb.cells:
         if nbmeta.nbgrader(cell).get("solution") and nbmeta.grade_id(cell) in answers:
@@ -61,12 +69,19 @@ def solved_student_notebook(release_nb: Path, solution_nb: Path) -> nbformat.Not
 
 def solved(course: Course, assignment: str) -> nbformat.NotebookNode:
     """:func:`solved_student_notebook` for an assignment of ``course``."""
-    return solved_student_notebook(course.released_notebook(assignment),
-                                   course.solution_notebook(assignment))
+    return solved_student_notebook(
+        course.released_notebook(assignment), course.solution_notebook(assignment)
+    )
 
 
-def submit(course: Course, student: str, assignment: str,
-           notebook: nbformat.NotebookNode | Path | str, *, timestamp: str | None = None) -> Path:
+def submit(
+    course: Course,
+    student: str,
+    assignment: str,
+    notebook: nbformat.NotebookNode | Path | str,
+    *,
+    timestamp: str | None = None,
+) -> Path:
     """Put ``notebook`` (a notebook, a file to copy, or raw text) where collect would:
     ``autograde/submitted/<student>/<assignment>/<assignment>.ipynb``. Returns its path."""
     folder = course.submitted(student, assignment)

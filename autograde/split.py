@@ -58,11 +58,11 @@ class Step:
     """One top-level statement of the cell, and where it runs."""
 
     stmt: ast.stmt
-    student: bool = False      # runs in the student's kernel
-    trusted: bool = False      # runs in the grader's process
-    check: str | None = None   # the check's name when the statement is a check call
+    student: bool = False  # runs in the student's kernel
+    trusted: bool = False  # runs in the grader's process
+    check: str | None = None  # the check's name when the statement is a check call
     args: list[Arg] = field(default_factory=list)
-    index: int = -1            # the check's number within the cell
+    index: int = -1  # the check's number within the cell
     binds: set[str] = field(default_factory=set)  # names it binds or changes in place
     reads: set[str] = field(default_factory=set)  # names it reads (its own loop variables not)
 
@@ -94,8 +94,10 @@ class Plan:
             for arg in step.args:
                 if arg.from_student:
                     call = step.check == "check_raises" and arg.key == 0
-                    lines.append(f"{EMIT}({step.index}, {arg.key!r}, lambda: ({ast.unparse(arg.expr)}),"
-                                 f" call={call})")
+                    lines.append(
+                        f"{EMIT}({step.index}, {arg.key!r}, lambda: ({ast.unparse(arg.expr)}),"
+                        f" call={call})"
+                    )
         if not lines:
             return ""
         return emitter_source() + "\n" + "\n".join(lines) + "\npass\n"
@@ -166,21 +168,31 @@ def _own_targets(stmt: ast.stmt) -> set[str]:
 def _updated(stmt: ast.stmt) -> set[str]:
     """Names an augmented assignment anywhere in ``stmt`` reads as well as binds
     (``x += 1`` in a loop body); ``symtable`` reports them as bound only."""
-    return {n.target.id for n in ast.walk(stmt)
-            if isinstance(n, ast.AugAssign) and isinstance(n.target, ast.Name)}
+    return {
+        n.target.id
+        for n in ast.walk(stmt)
+        if isinstance(n, ast.AugAssign) and isinstance(n.target, ast.Name)
+    }
 
 
 def _check_name(stmt: ast.stmt) -> str | None:
-    if (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call)
-            and isinstance(stmt.value.func, ast.Name)
-            and stmt.value.func.id.startswith(CHECK_PREFIX)):
+    if (
+        isinstance(stmt, ast.Expr)
+        and isinstance(stmt.value, ast.Call)
+        and isinstance(stmt.value.func, ast.Name)
+        and stmt.value.func.id.startswith(CHECK_PREFIX)
+    ):
         return stmt.value.func.id
     return None
 
 
 def _nested_checks(stmt: ast.stmt) -> bool:
-    return any(isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
-               and n.func.id.startswith(CHECK_PREFIX) for n in ast.walk(stmt))
+    return any(
+        isinstance(n, ast.Call)
+        and isinstance(n.func, ast.Name)
+        and n.func.id.startswith(CHECK_PREFIX)
+        for n in ast.walk(stmt)
+    )
 
 
 def plan(source: str, trusted_names: set[str], *, where: str = "a grading cell") -> Plan:
@@ -208,8 +220,10 @@ def plan(source: str, trusted_names: set[str], *, where: str = "a grading cell")
     try:
         tree = ast.parse(source)
     except SyntaxError as exc:
-        raise GradingCellError(f"{where} is not plain Python (line {exc.lineno}: {exc.msg}); "
-                               "grading cells cannot use IPython magics.") from None
+        raise GradingCellError(
+            f"{where} is not plain Python (line {exc.lineno}: {exc.msg}); "
+            "grading cells cannot use IPython magics."
+        ) from None
     steps = _forward(tree.body, trusted_names, where)
     _assign_sides(steps)
     return Plan(source, steps)
@@ -220,8 +234,8 @@ class _Taint:
     """What the forward pass knows after each statement."""
 
     trusted_names: set[str]
-    defined: set[str] = field(default_factory=set)   # bound so far by the cell itself
-    tainted: set[str] = field(default_factory=set)   # of those, the student's values
+    defined: set[str] = field(default_factory=set)  # bound so far by the cell itself
+    tainted: set[str] = field(default_factory=set)  # of those, the student's values
     reach: dict[str, set[str]] = field(default_factory=dict)  # name -> the names it refers to
 
     def from_student(self, reads: set[str]) -> bool:
@@ -256,8 +270,9 @@ def _forward(body: list[ast.stmt], trusted_names: set[str], where: str) -> list[
             continue  # the docstring
         check = _check_name(stmt)
         if check:
-            steps.append(_check_step(stmt, check, taint, where,
-                                     index=sum(1 for s in steps if s.check)))
+            steps.append(
+                _check_step(stmt, check, taint, where, index=sum(1 for s in steps if s.check))
+            )
             continue
         step = _statement_step(stmt, taint, where)
         taint.record(step)
@@ -268,29 +283,35 @@ def _forward(body: list[ast.stmt], trusted_names: set[str], where: str) -> list[
 def _check_step(stmt: ast.stmt, check: str, taint: _Taint, where: str, index: int) -> Step:
     """A top-level ``check_*(...)`` call, with each argument marked for its side."""
     if check not in taint.trusted_names or check in taint.defined:
-        raise GradingCellError(f"{where}, line {stmt.lineno}: {check} must be the one "
-                               "imported by the setup cell.")
+        raise GradingCellError(
+            f"{where}, line {stmt.lineno}: {check} must be the one imported by the setup cell."
+        )
     call = stmt.value
     if any(isinstance(a, ast.Starred) for a in call.args) or any(
-            k.arg is None for k in call.keywords):
-        raise GradingCellError(f"{where}, line {stmt.lineno}: write the arguments of "
-                               f"{check} out (no *args or **kwargs).")
+        k.arg is None for k in call.keywords
+    ):
+        raise GradingCellError(
+            f"{where}, line {stmt.lineno}: write the arguments of "
+            f"{check} out (no *args or **kwargs)."
+        )
     args = [Arg(i, a, taint.from_student(_expr_reads(a))) for i, a in enumerate(call.args)]
-    args += [Arg(k.arg, k.value, taint.from_student(_expr_reads(k.value)))
-             for k in call.keywords]
+    args += [Arg(k.arg, k.value, taint.from_student(_expr_reads(k.value))) for k in call.keywords]
     if check == "check_true" and args and args[0].from_student:
         raise GradingCellError(
             f"{where}, line {stmt.lineno}: check_true's condition depends on the "
             "student's code, so the student's kernel would decide the verdict. Pass the "
-            "value itself to check_equal/check_close/check_in_range instead.")
+            "value itself to check_equal/check_close/check_in_range instead."
+        )
     return Step(stmt, check=check, args=args, index=index)
 
 
 def _statement_step(stmt: ast.stmt, taint: _Taint, where: str) -> Step:
     """Any other top-level statement, with what it binds and reads."""
     if _nested_checks(stmt):
-        raise GradingCellError(f"{where}, line {stmt.lineno}: a check inside a block "
-                               "cannot be split; make every check a top-level statement.")
+        raise GradingCellError(
+            f"{where}, line {stmt.lineno}: a check inside a block "
+            "cannot be split; make every check a top-level statement."
+        )
     reads, binds = _names(ast.unparse(stmt))
     binds |= _mutated(stmt)
     reads = (reads | _updated(stmt)) - (_own_targets(stmt) - taint.defined)
@@ -344,5 +365,13 @@ def imported_names(imports: list[ast.stmt]) -> set[str]:
     return names
 
 
-__all__ = ["GradingCellError", "Plan", "Step", "Arg", "plan", "setup_imports",
-           "imported_names", "emitter_source"]
+__all__ = [
+    "GradingCellError",
+    "Plan",
+    "Step",
+    "Arg",
+    "plan",
+    "setup_imports",
+    "imported_names",
+    "emitter_source",
+]

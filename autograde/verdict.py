@@ -86,8 +86,12 @@ def decode(node):
     if kind == "dict":
         return {decode(k): decode(v) for k, v in node["items"]}
     if kind == "opaque":
-        return Opaque(str(node.get("type", "object")), str(node.get("module", "")),
-                      str(node.get("repr", ""))[:200], str(node.get("why", "")))
+        return Opaque(
+            str(node.get("type", "object")),
+            str(node.get("module", "")),
+            str(node.get("repr", ""))[:200],
+            str(node.get("why", "")),
+        )
     raise BadPayload(f"unknown kind {kind!r}")
 
 
@@ -116,6 +120,7 @@ def _replay(payload: dict):
 
         def replay():
             return value
+
     return replay
 
 
@@ -161,32 +166,40 @@ def _label(step: Step, namespace: dict) -> str:
     return "this test"
 
 
-def _student_value(step: Step, arg, messages: dict, student_error: dict | None,
-                   namespace: dict):
+def _student_value(step: Step, arg, messages: dict, student_error: dict | None, namespace: dict):
     message = messages.get((step.index, arg.key))
     label = _label(step, namespace)
     if message is None:
         if student_error:
-            raise _Fail(student_error.get("ename", "Error"),
-                        f"Your code raised {student_error.get('ename')}: "
-                        f"{student_error.get('evalue', '')}".rstrip())
-        raise _Fail("NoResult", f"No result came back from your code for {label}. Did your "
-                    "code replace part of Python or IPython (display, print, exceptions)?")
+            raise _Fail(
+                student_error.get("ename", "Error"),
+                f"Your code raised {student_error.get('ename')}: "
+                f"{student_error.get('evalue', '')}".rstrip(),
+            )
+        raise _Fail(
+            "NoResult",
+            f"No result came back from your code for {label}. Did your "
+            "code replace part of Python or IPython (display, print, exceptions)?",
+        )
     if message.get("duplicate"):
-        raise _Fail("NoResult", f"Two different results came back for {label}; the grader "
-                    "cannot tell which one is yours.")
+        raise _Fail(
+            "NoResult",
+            f"Two different results came back for {label}; the grader "
+            "cannot tell which one is yours.",
+        )
     if "error" in message:
         info = message["error"]
-        raise _Fail(str(info.get("type", "Error")),
-                    f"While computing {label}, your code raised {info.get('type')}: "
-                    f"{info.get('message', '')}".rstrip())
+        raise _Fail(
+            str(info.get("type", "Error")),
+            f"While computing {label}, your code raised {info.get('type')}: "
+            f"{info.get('message', '')}".rstrip(),
+        )
     try:
         if step.check == "check_raises" and arg.key == 0:
             return _replay(message)
         return decode(message["value"])
     except (BadPayload, KeyError, TypeError, ValueError) as exc:
-        raise _Fail("NoResult", f"The result for {label} could not be read back ({exc}).") \
-            from None
+        raise _Fail("NoResult", f"The result for {label} could not be read back ({exc}).") from None
 
 
 class _Fail(Exception):
@@ -195,8 +208,14 @@ class _Fail(Exception):
         self.ename, self.message = ename, message
 
 
-def judge(plan: Plan, messages: dict, student_error: dict | None, namespace: dict,
-          *, where: str = "grading cell") -> Failure | None:
+def judge(
+    plan: Plan,
+    messages: dict,
+    student_error: dict | None,
+    namespace: dict,
+    *,
+    where: str = "grading cell",
+) -> Failure | None:
     """Run the grader's side of ``plan``; the first failure, or None when all checks pass.
 
     ``namespace`` holds the setup cell's imports and is used as is (pass a fresh one per
@@ -211,8 +230,12 @@ def judge(plan: Plan, messages: dict, student_error: dict | None, namespace: dic
             try:
                 exec(compile(ast.Module([step.stmt], []), f"<{where}>", "exec"), namespace)
             except Exception as exc:  # noqa: BLE001 - the test itself is broken
-                return Failure("GraderError", f"The test itself failed ({type(exc).__name__}: "
-                               f"{exc}); your instructor has been told.", step.line)
+                return Failure(
+                    "GraderError",
+                    f"The test itself failed ({type(exc).__name__}: "
+                    f"{exc}); your instructor has been told.",
+                    step.line,
+                )
             continue
         try:
             args, kwargs = [], {}
@@ -220,8 +243,7 @@ def judge(plan: Plan, messages: dict, student_error: dict | None, namespace: dic
                 if arg.from_student:
                     value = _student_value(step, arg, messages, student_error, namespace)
                 else:
-                    value = eval(compile(ast.Expression(arg.expr), f"<{where}>", "eval"),
-                                 namespace)
+                    value = eval(compile(ast.Expression(arg.expr), f"<{where}>", "eval"), namespace)
                 if isinstance(arg.key, int):
                     args.append(value)
                 else:
@@ -232,11 +254,17 @@ def judge(plan: Plan, messages: dict, student_error: dict | None, namespace: dic
         except CheckFailure as exc:
             return Failure("CheckFailure", str(exc), step.line)
         except Exception as exc:  # noqa: BLE001 - e.g. an Opaque value a check cannot use
-            return Failure(type(exc).__name__, f"{_label(step, namespace)} could not be "
-                           f"checked: {type(exc).__name__}: {exc}", step.line)
+            return Failure(
+                type(exc).__name__,
+                f"{_label(step, namespace)} could not be checked: {type(exc).__name__}: {exc}",
+                step.line,
+            )
     if student_error:
         line = max((s.line for s in plan.steps if s.student), default=1)
-        return Failure(student_error.get("ename", "Error"),
-                       f"Your code raised {student_error.get('ename')}: "
-                       f"{student_error.get('evalue', '')}".rstrip(), line)
+        return Failure(
+            student_error.get("ename", "Error"),
+            f"Your code raised {student_error.get('ename')}: "
+            f"{student_error.get('evalue', '')}".rstrip(),
+            line,
+        )
     return None

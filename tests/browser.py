@@ -40,8 +40,10 @@ def chromium_executable() -> str:
         found = shutil.which(name)
         if found:
             return found
-    raise RuntimeError("The browser tests need Chromium: `make browser-deps` installs Debian's "
-                       "package (apt-get install chromium), or set CHROMIUM=/path/to/chrome.")
+    raise RuntimeError(
+        "The browser tests need Chromium: `make browser-deps` installs Debian's "
+        "package (apt-get install chromium), or set CHROMIUM=/path/to/chrome."
+    )
 
 
 class Recorder:
@@ -72,7 +74,9 @@ class Recorder:
                 path = self.shot(f"{name} FAILED")
             except Exception as shot_err:  # noqa: BLE001 - the page itself may be gone
                 path = f"(no screenshot: {shot_err})"
-            raise AssertionError(f"browser step {name!r} failed; screenshot: {path}\n{err}") from err
+            raise AssertionError(
+                f"browser step {name!r} failed; screenshot: {path}\n{err}"
+            ) from err
         self.shot(name)
 
 

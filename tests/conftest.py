@@ -53,6 +53,7 @@ def _share_trained_weights(real: Path | None, private: Path) -> None:
 
 # A local HTTP server for the download code (tests/test_datasets.py, tests/test_keras_files.py)
 
+
 class _Server(http.server.ThreadingHTTPServer):
     """A local server with per-path bodies; it records every request it receives."""
 

@@ -19,8 +19,10 @@ def axes_labelled(fig, label):
 def cell_numbers(ax) -> list[float]:
     """The big number of each cell, in reading order (sub-labels are smaller text)."""
     texts = [t for t in ax.texts if t.get_fontsize() > 6]
-    return [float(t.get_text()) for t in sorted(texts, key=lambda t: (round(t.get_position()[1]),
-                                                                      t.get_position()[0]))]
+    return [
+        float(t.get_text())
+        for t in sorted(texts, key=lambda t: (round(t.get_position()[1]), t.get_position()[0]))
+    ]
 
 
 def patches_with_gid(fig, gid):

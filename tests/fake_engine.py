@@ -48,9 +48,22 @@ def _running() -> dict[str, dict]:
 
 def run(args: list[str]) -> int:
     flags, i = {"--volume": [], "--env": [], "--label": [], "--tmpfs": []}, 0
-    with_value = {"--name", "--label", "--network", "--security-opt", "--user", "--memory",
-                  "--memory-swap", "--pids-limit", "--ulimit", "--tmpfs", "--volume",
-                  "--workdir", "--env", "--cap-drop"}
+    with_value = {
+        "--name",
+        "--label",
+        "--network",
+        "--security-opt",
+        "--user",
+        "--memory",
+        "--memory-swap",
+        "--pids-limit",
+        "--ulimit",
+        "--tmpfs",
+        "--volume",
+        "--workdir",
+        "--env",
+        "--cap-drop",
+    }
     while args[i].startswith("--"):
         if args[i] in with_value:
             if isinstance(flags.get(args[i]), list):
@@ -61,21 +74,41 @@ def run(args: list[str]) -> int:
         else:
             flags[args[i]] = True
             i += 1
-    image, command = args[i], args[i + 1:]
+    image, command = args[i], args[i + 1 :]
     if image != IMAGE:
         print(f"fake engine: no such image {image}", file=sys.stderr)
         return 125
     prefix = {sys.base_prefix, sys.prefix}
-    bwrap = ["bwrap", "--unshare-all", "--die-with-parent", "--cap-drop", "ALL",
-             *_system_binds(), "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
+    bwrap = [
+        "bwrap",
+        "--unshare-all",
+        "--die-with-parent",
+        "--cap-drop",
+        "ALL",
+        *_system_binds(),
+        "--proc",
+        "/proc",
+        "--dev",
+        "/dev",
+        "--tmpfs",
+        "/tmp",
+    ]
     for path in sorted(prefix) + [str(Path(__file__).resolve().parents[1] / "utils")]:
         bwrap += ["--ro-bind", path, path]
     for volume in flags["--volume"]:
         src, dst, mode = (volume.split(":") + ["rw"])[:3]
         bwrap += ["--ro-bind" if mode == "ro" else "--bind", src, dst]
-    bwrap += ["--chdir", flags.get("--workdir", "/"), "--clearenv",
-              "--setenv", "PATH", f"{Path(sys.executable).parent}:/usr/bin:/bin",
-              "--setenv", "PYTHONPATH", str(Path(__file__).resolve().parents[1])]
+    bwrap += [
+        "--chdir",
+        flags.get("--workdir", "/"),
+        "--clearenv",
+        "--setenv",
+        "PATH",
+        f"{Path(sys.executable).parent}:/usr/bin:/bin",
+        "--setenv",
+        "PYTHONPATH",
+        str(Path(__file__).resolve().parents[1]),
+    ]
     for item in flags["--env"]:
         key, _, value = item.partition("=")
         bwrap += ["--setenv", key, value]
@@ -83,8 +116,9 @@ def run(args: list[str]) -> int:
         command = [sys.executable, *command[1:]]
     child = subprocess.Popen(bwrap + ["--", *command], start_new_session=True)
     name = flags.get("--name", f"anon-{child.pid}")
-    (STATE / f"{name}.container").write_text(json.dumps(
-        {"name": name, "pid": child.pid, "labels": flags["--label"]}))
+    (STATE / f"{name}.container").write_text(
+        json.dumps({"name": name, "pid": child.pid, "labels": flags["--label"]})
+    )
     code = child.wait()
     (STATE / f"{name}.container").unlink(missing_ok=True)
     return code

@@ -56,8 +56,9 @@ def _prepend(nb, code: str, grade_id: str = LAST):
     return nb
 
 
-def build(kind: str, honest: nbformat.NotebookNode, *, paths: dict[str, str],
-          port: int) -> str | bytes | nbformat.NotebookNode | None:
+def build(
+    kind: str, honest: nbformat.NotebookNode, *, paths: dict[str, str], port: int
+) -> str | bytes | nbformat.NotebookNode | None:
     """The submission for ``kind``: a notebook, raw text/bytes, or None (no file at all)."""
     nb = copy.deepcopy(honest)
     if kind == "honest":
@@ -69,10 +70,13 @@ def build(kind: str, honest: nbformat.NotebookNode, *, paths: dict[str, str],
     if kind == "fork bomb":
         return _prepend(nb, "import os\nwhile True:\n    os.fork()")
     if kind == "kernel never answers":
-        return _prepend(nb, "import signal, time\n"
-                            "signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})\n"
-                            "signal.signal(signal.SIGINT, signal.SIG_IGN)\n"
-                            "time.sleep(10**6)")
+        return _prepend(
+            nb,
+            "import signal, time\n"
+            "signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})\n"
+            "signal.signal(signal.SIGINT, signal.SIG_IGN)\n"
+            "time.sleep(10**6)",
+        )
     if kind == "sys.exit()":
         return _prepend(nb, "import sys\nsys.exit(0)")
     if kind == "os._exit()":
@@ -81,17 +85,22 @@ def build(kind: str, honest: nbformat.NotebookNode, *, paths: dict[str, str],
         return _prepend(nb, "import ctypes\nctypes.string_at(0)")
     if kind == "monkeypatched checks":
         # Wrong answer (returns 0.0), plus every check rebound to a no-op in an early cell.
-        nb = _prepend(nb, "check_close = check_equal = check_true = check_raises = "
-                          "check_type = check_shape = lambda *args, **kwargs: None",
-                      grade_id="area_roles")
+        nb = _prepend(
+            nb,
+            "check_close = check_equal = check_true = check_raises = "
+            "check_type = check_shape = lambda *args, **kwargs: None",
+            grade_id="area_roles",
+        )
         return _wrong_last(nb)
     if kind in PATCHES:
         return _wrong_last(_prepend(nb, PATCHES[kind]))
     if kind == "object equal to anything":
         cell = _cells(nb, LAST)[0]
-        cell.source = ("class Anything(float):\n    def __eq__(self, other):\n        return True\n"
-                       "    __ne__ = lambda self, other: False\n"
-                       "    __array__ = lambda self, *a, **k: np.float64(best)\n\n" + cell.source)
+        cell.source = (
+            "class Anything(float):\n    def __eq__(self, other):\n        return True\n"
+            "    __ne__ = lambda self, other: False\n"
+            "    __array__ = lambda self, *a, **k: np.float64(best)\n\n" + cell.source
+        )
         return _wrong_last(nb, "Anything(-1.0)")
     if kind == "deleted grading cell":
         nb.cells = [c for c in nb.cells if c not in _cells(nb, "test_make_bar")]
@@ -136,9 +145,14 @@ def build(kind: str, honest: nbformat.NotebookNode, *, paths: dict[str, str],
         return nb
     if kind == "another assignment":
         other = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")])
-        other.cells[0].metadata["nbgrader"] = {"grade_id": "conv2d_valid", "solution": True,
-                                               "grade": False, "locked": False,
-                                               "schema_version": 3, "task": False}
+        other.cells[0].metadata["nbgrader"] = {
+            "grade_id": "conv2d_valid",
+            "solution": True,
+            "grade": False,
+            "locked": False,
+            "schema_version": 3,
+            "task": False,
+        }
         return other
     raise KeyError(kind)
 

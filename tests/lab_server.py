@@ -54,26 +54,40 @@ def student_env(home: Path) -> dict[str, str]:
     ``home`` (empty); smoke profile and offline, as in every test."""
     env = {k: v for k, v in os.environ.items() if k not in {"MPLBACKEND", "JPY_SESSION_NAME"}}
     home.mkdir(parents=True, exist_ok=True)
-    env.update(COURSE_PROFILE="smoke", COURSE_OFFLINE="1",
-               JUPYTER_CONFIG_DIR=str(home / "config"),
-               JUPYTERLAB_SETTINGS_DIR=str(home / "user-settings"),
-               JUPYTERLAB_WORKSPACES_DIR=str(home / "workspaces"))
+    env.update(
+        COURSE_PROFILE="smoke",
+        COURSE_OFFLINE="1",
+        JUPYTER_CONFIG_DIR=str(home / "config"),
+        JUPYTERLAB_SETTINGS_DIR=str(home / "user-settings"),
+        JUPYTERLAB_WORKSPACES_DIR=str(home / "workspaces"),
+    )
     return env
 
 
 @contextlib.contextmanager
-def make_server(target: str, log: Path, *, timeout: float = 120, **make_vars: str
-                ) -> Iterator[Lab]:
+def make_server(target: str, log: Path, *, timeout: float = 120, **make_vars: str) -> Iterator[Lab]:
     """Run ``make <target>`` (``lab`` or ``formgrader``) until the block ends."""
     lab = Lab(port=free_port(), log=log)
-    args = (f"--no-browser --ip=127.0.0.1 --port={lab.port} --IdentityProvider.token={lab.token} "
-            "--ServerApp.port_retries=0")
-    cmd = ["make", "--no-print-directory", target, f"LAB_ARGS={args}",
-           *(f"{k}={v}" for k, v in make_vars.items())]
+    args = (
+        f"--no-browser --ip=127.0.0.1 --port={lab.port} --IdentityProvider.token={lab.token} "
+        "--ServerApp.port_retries=0"
+    )
+    cmd = [
+        "make",
+        "--no-print-directory",
+        target,
+        f"LAB_ARGS={args}",
+        *(f"{k}={v}" for k, v in make_vars.items()),
+    ]
     with log.open("w") as out:
-        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
-                                start_new_session=True,
-                                env=student_env(log.parent / "jupyter-home"))
+        proc = subprocess.Popen(
+            cmd,
+            cwd=ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            env=student_env(log.parent / "jupyter-home"),
+        )
         try:
             _wait_until_up(lab, proc, timeout)
             yield lab
@@ -89,8 +103,10 @@ def _wait_until_up(lab: Lab, proc: subprocess.Popen, timeout: float) -> None:
             return
         except OSError:
             time.sleep(0.5)
-    raise AssertionError(f"JupyterLab did not answer on port {lab.port} within {timeout:.0f} s "
-                         f"(make exited with {proc.poll()}):\n{lab.log_tail()}")
+    raise AssertionError(
+        f"JupyterLab did not answer on port {lab.port} within {timeout:.0f} s "
+        f"(make exited with {proc.poll()}):\n{lab.log_tail()}"
+    )
 
 
 def _stop(proc: subprocess.Popen) -> None:

@@ -51,7 +51,9 @@ def test_offline_with_hed_cached_uses_the_trained_vgg16_trunk(empty_caches, monk
     assert (base.name, base.weights, base.requested) == ("vgg16", "hed", "mobilenet_v2")
     assert "mobilenet_v2 was asked for" in base.describe() and base.pretrained
     rgb = np.zeros((2, 64, 64, 3), "float32")
-    np.testing.assert_allclose(base.preprocess(rgb)[0, 0, 0], -np.array(pretrained.CAFFE_MEAN_BGR), rtol=1e-6)
+    np.testing.assert_allclose(
+        base.preprocess(rgb)[0, 0, 0], -np.array(pretrained.CAFFE_MEAN_BGR), rtol=1e-6
+    )
 
 
 def test_a_failing_imagenet_load_falls_back_with_its_reason(empty_caches, monkeypatch, capsys):
@@ -78,7 +80,10 @@ def test_bad_arguments():
 
 def test_default_base_follows_the_device():
     assert bases.default_base(DeviceConfig()) == ("mobilenet_v2", (160, 160))
-    assert bases.default_base(DeviceConfig(gpus=("/physical_device:GPU:0",))) == ("vgg16", (224, 224))
+    assert bases.default_base(DeviceConfig(gpus=("/physical_device:GPU:0",))) == (
+        "vgg16",
+        (224, 224),
+    )
 
 
 def test_seconds_per_batch_measures_a_positive_time():
@@ -103,7 +108,9 @@ def test_no_classifier_offline_says_so_and_builds_nothing(empty_caches, monkeypa
 def test_a_cached_classifier_is_loaded_with_its_top(empty_caches, tmp_path, monkeypatch, capsys):
     models = tmp_path / "keras" / "models"
     models.mkdir(parents=True)
-    (models / keras_files.weights_file("mobilenet_v2", (96, 96), top=True).name).write_bytes(b"cached")
+    (models / keras_files.weights_file("mobilenet_v2", (96, 96), top=True).name).write_bytes(
+        b"cached"
+    )
     calls = []
     real = keras.applications.MobileNetV2
 
@@ -118,7 +125,9 @@ def test_a_cached_classifier_is_loaded_with_its_top(empty_caches, tmp_path, monk
     assert "[classifier] mobilenet_v2 at 96x96 with its 1,000-class top" in capsys.readouterr().out
 
 
-def test_a_failing_classifier_download_gives_none_with_its_reason(empty_caches, monkeypatch, capsys):
+def test_a_failing_classifier_download_gives_none_with_its_reason(
+    empty_caches, monkeypatch, capsys
+):
     monkeypatch.setenv("COURSE_OFFLINE", "0")
 
     def failing(**kwargs):
@@ -144,10 +153,17 @@ def test_hed_preprocessing_works_inside_a_tf_data_map(empty_caches, monkeypatch)
     import tensorflow as tf
 
     monkeypatch.setattr(pretrained, "hed_weights_path", lambda **kwargs: Path("hed.whl"))
-    monkeypatch.setattr(pretrained, "vgg16_trunk", lambda weights, *, input_shape, path:
-                        keras.applications.VGG16(include_top=False, weights=None, input_shape=input_shape))
+    monkeypatch.setattr(
+        pretrained,
+        "vgg16_trunk",
+        lambda weights, *, input_shape, path: keras.applications.VGG16(
+            include_top=False, weights=None, input_shape=input_shape
+        ),
+    )
     base = bases.load_base("vgg16", (32, 32), verbose=False)
     rgb = np.random.default_rng(0).uniform(0, 255, (4, 32, 32, 3)).astype("float32")
     mapped = next(iter(tf.data.Dataset.from_tensor_slices(rgb).batch(4).map(base.preprocess)))
     np.testing.assert_allclose(mapped.numpy(), base.preprocess(rgb), rtol=1e-6)
-    np.testing.assert_allclose(np.asarray(base.preprocess(tf.constant(rgb))), base.preprocess(rgb), rtol=1e-6)
+    np.testing.assert_allclose(
+        np.asarray(base.preprocess(tf.constant(rgb))), base.preprocess(rgb), rtol=1e-6
+    )

@@ -46,8 +46,10 @@ def student_lab(tmp_path_factory):
     workspace = tmp / "workspace"
     with make_server("lab", tmp / "lab.log", WORKSPACE=str(workspace)) as lab:
         for name in ASSIGNMENTS:
-            shutil.copy(ROOT / "solutions" / name / f"{name}.ipynb",
-                        workspace / name / f"solved-{name}.ipynb")
+            shutil.copy(
+                ROOT / "solutions" / name / f"{name}.ipynb",
+                workspace / name / f"solved-{name}.ipynb",
+            )
         lab.workspace = workspace
         yield lab
 
@@ -55,8 +57,9 @@ def student_lab(tmp_path_factory):
 def _open(page, lab, path: str) -> None:
     """Open one notebook in a reset JupyterLab and wait for its kernel."""
     page.goto(lab.url(f"lab/tree/{path}?reset"))
-    page.wait_for_selector(f"{PANEL} .jp-Notebook-ExecutionIndicator[data-status='idle']",
-                           timeout=90_000)
+    page.wait_for_selector(
+        f"{PANEL} .jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=90_000
+    )
     _accept_kernel_dialog(page, wait_ms=3_000)
 
 
@@ -69,8 +72,9 @@ def _accept_kernel_dialog(page, wait_ms: int) -> bool:
     except Exception:  # noqa: BLE001 - Playwright's TimeoutError: no dialog, nothing to do
         return False
     dialog.get_by_role("button", name="Select").click()
-    page.wait_for_selector(f"{PANEL} .jp-Notebook-ExecutionIndicator[data-status='idle']",
-                           timeout=90_000)
+    page.wait_for_selector(
+        f"{PANEL} .jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=90_000
+    )
     return True
 
 
@@ -89,10 +93,13 @@ def _save_and_read(page, lab, path: str):
     """Save the notebook from the browser and read back what was written to disk."""
     page.locator(f"{PANEL} .jp-Notebook").click(position={"x": 5, "y": 5})
     page.keyboard.press("Control+s")
-    page.wait_for_function("() => !document.title.startsWith('*') && "
-                           "!document.querySelector('.jp-mod-dirty')", timeout=30_000)
-    return nbformat.reads(json.dumps(json.loads(lab.get(f"api/contents/{path}"))["content"]),
-                          as_version=4)
+    page.wait_for_function(
+        "() => !document.title.startsWith('*') && !document.querySelector('.jp-mod-dirty')",
+        timeout=30_000,
+    )
+    return nbformat.reads(
+        json.dumps(json.loads(lab.get(f"api/contents/{path}"))["content"]), as_version=4
+    )
 
 
 @pytest.mark.parametrize("name", ASSIGNMENTS)
@@ -112,22 +119,38 @@ def test_solved_notebook_runs_in_jupyterlab(student_lab, name):
             assert errors.count() == 0, errors.first.inner_text()[:2000]
         with rec.step("saved outputs have no error"):
             nb = _save_and_read(page, student_lab, path)
-            failed = [(i, o.get("ename"), o.get("evalue")) for i, c in enumerate(nb.cells)
-                      if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
+            failed = [
+                (i, o.get("ename"), o.get("evalue"))
+                for i, c in enumerate(nb.cells)
+                if c.cell_type == "code"
+                for o in c.outputs
+                if o.output_type == "error"
+            ]
             assert not failed, f"cells raised: {failed}"
-            images = sum(1 for c in nb.cells if c.cell_type == "code" for o in c.outputs
-                         if "image/png" in o.get("data", {}))
+            images = sum(
+                1
+                for c in nb.cells
+                if c.cell_type == "code"
+                for o in c.outputs
+                if "image/png" in o.get("data", {})
+            )
             assert images >= 1, "no matplotlib figure was displayed"
         with rec.step("no cell wrote to stderr"):
             # Library start-up notices and warnings land in stderr (a red box in the lab);
             # a solved notebook shows none, from the setup cell's banner to the end.
-            stderr = [(i, o.text) for i, c in enumerate(nb.cells) if c.cell_type == "code"
-                      for o in c.outputs if o.output_type == "stream" and o.name == "stderr"]
+            stderr = [
+                (i, o.text)
+                for i, c in enumerate(nb.cells)
+                if c.cell_type == "code"
+                for o in c.outputs
+                if o.output_type == "stream" and o.name == "stderr"
+            ]
             boxes = page.locator(f"{PANEL} [data-mime-type='application/vnd.jupyter.stderr']")
             if stderr and boxes.count():
                 boxes.first.scroll_into_view_if_needed()
             assert not stderr, "cells wrote to stderr:\n" + "\n".join(
-                f"cell {i}: {text[:800]}" for i, text in stderr)
+                f"cell {i}: {text[:800]}" for i, text in stderr
+            )
         with rec.step("figures are on the page"):
             figures = page.locator(f"{PANEL} .jp-OutputArea-output img")
             assert figures.count() >= 1
@@ -145,8 +168,9 @@ def _check_slider_redraws(rec) -> None:
         assert missing.count() == 0, "a widget shows 'model not found'"
         slider = page.locator(f"{PANEL} .widget-slider").first
         slider.scroll_into_view_if_needed()
-        area = page.locator(f"{PANEL} .jp-OutputArea-output",
-                            has=page.locator(".widget-slider")).first
+        area = page.locator(
+            f"{PANEL} .jp-OutputArea-output", has=page.locator(".widget-slider")
+        ).first
         before = area.locator(".widget-output img").first.get_attribute("src")
         assert before, "the explorer shows no figure under its sliders"
     with rec.step("moving the slider redraws the figure"):
@@ -156,7 +180,10 @@ def _check_slider_redraws(rec) -> None:
         handle.press("ArrowRight")
         page.wait_for_function(
             "([el, old]) => { const i = el.querySelector('.widget-output img');"
-            " return i && i.src !== old; }", arg=[area.element_handle(), before], timeout=30_000)
+            " return i && i.src !== old; }",
+            arg=[area.element_handle(), before],
+            timeout=30_000,
+        )
         assert handle.get_attribute("aria-valuenow") != start
 
 
@@ -178,16 +205,20 @@ def test_validate_as_a_student(student_lab, name):
             _open(page, student_lab, f"{name}/{name}.ipynb")
             dialog = _validate(page)
             text = dialog.inner_text()
-            assert "validation-failed" in dialog.locator("#validation-message").get_attribute("class")
+            assert "validation-failed" in dialog.locator("#validation-message").get_attribute(
+                "class"
+            )
             failures = text.count("The following cell failed")
             assert failures == len(graded), (
                 f"Validate listed {failures} failing cells, the notebook has {len(graded)} "
-                f"graded cells:\n{text[:3000]}")
+                f"graded cells:\n{text[:3000]}"
+            )
             assert "NotImplementedError" in text
         case = next(c for c in WRONG_ANSWERS[name] if len(c["loses"]) == 1)
         (test_id,) = case["loses"]
-        test_cell = next(c for c in released.cells
-                         if c.metadata.get("nbgrader", {}).get("grade_id") == test_id)
+        test_cell = next(
+            c for c in released.cells if c.metadata.get("nbgrader", {}).get("grade_id") == test_id
+        )
         wrong = f"{name}/wrong-{name}.ipynb"
         nbformat.write(_solved_but(released, name, case), student_lab.workspace / wrong)
         with rec.step(f"validate with one mistake ({case['name']})"):
@@ -207,8 +238,10 @@ def test_validate_as_a_student(student_lab, name):
         with rec.step("the notebook's own traceback starts with the same message"):
             dialog.get_by_role("button", name="Ok").click()
             _run_all(page)
-            error = page.locator(f"{PANEL} .jp-OutputArea-output[data-mime-type="
-                                 "'application/vnd.jupyter.stderr']", has_text="CheckFailure")
+            error = page.locator(
+                f"{PANEL} .jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']",
+                has_text="CheckFailure",
+            )
             assert error.count() == 1, error.count()
             error.scroll_into_view_if_needed()
             shown = error.text_content()  # not inner_text: off-screen cells are not laid out
@@ -220,8 +253,11 @@ def _solved_but(released, name: str, case: dict):
     """The released notebook with every answer filled in from solutions/ (as a student
     who solved it has it) and one mistake: ``case`` from tests/wrong_answers/."""
     source = nbformat.read(ROOT / "solutions" / name / f"{name}.ipynb", as_version=4)
-    answers = {c.metadata["nbgrader"]["grade_id"]: c.source for c in source.cells
-               if c.metadata.get("nbgrader", {}).get("solution")}
+    answers = {
+        c.metadata["nbgrader"]["grade_id"]: c.source
+        for c in source.cells
+        if c.metadata.get("nbgrader", {}).get("solution")
+    }
     nb = copy.deepcopy(released)
     for cell in nb.cells:
         meta = cell.metadata.get("nbgrader", {})
@@ -306,8 +342,10 @@ def test_student_lab_shows_student_tools_only(student_lab):
 def test_formgrader_lists_the_assignments(tmp_path):
     """`make formgrader`: the instructor's formgrader page lists every assignment, and its
     JupyterLab has nbgrader's instructor tools (Create Assignment, Formgrader, Course List)."""
-    with make_server("formgrader", tmp_path / "formgrader.log") as lab, \
-            browser_page("formgrader") as rec:
+    with (
+        make_server("formgrader", tmp_path / "formgrader.log") as lab,
+        browser_page("formgrader") as rec,
+    ):
         page = rec.page
         with rec.step("open the formgrader"):
             page.goto(lab.url("formgrader"))
@@ -316,8 +354,9 @@ def test_formgrader_lists_the_assignments(tmp_path):
                 page.get_by_role("link", name=name, exact=True).wait_for()
             # Each row's "edit" link opens the source notebook in this JupyterLab.
             edit = "a[href*='/tree/'][href*='solutions/']"
-            page.wait_for_function(f"n => document.querySelectorAll(\"{edit}\").length >= n",
-                                   arg=len(ASSIGNMENTS))
+            page.wait_for_function(
+                f'n => document.querySelectorAll("{edit}").length >= n', arg=len(ASSIGNMENTS)
+            )
             links = page.locator(edit).evaluate_all("els => els.map(e => e.getAttribute('href'))")
             assert sorted({h.rsplit("/", 1)[-1] for h in links}) == ASSIGNMENTS, links
         with rec.step("JupyterLab has the instructor tools"):

@@ -65,8 +65,13 @@ def test_ipython_shows_the_teaching_message_first_and_no_helper_frame(mode):
     from pathlib import Path
 
     root = Path(__file__).resolve().parents[1]
-    proc = subprocess.run([sys.executable, "-c", _IPYTHON_CELL.replace("MODE", repr(mode))],
-                          cwd=root, capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-c", _IPYTHON_CELL.replace("MODE", repr(mode))],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr[-2000:]
     lines = json.loads(proc.stdout.strip().splitlines()[-1])
     text = "\n".join(lines)
@@ -87,8 +92,13 @@ def test_traceback_outside_ipython_also_starts_with_the_message():
 
 
 def test_check_close_says_expected_got_where_and_hint():
-    msg = _message(checks.check_close, np.array([[1.0, 2.0], [3.0, 5.0]]), [[1, 2], [3, 4]],
-                   name="conv2d_valid(img, k)", hint="Did you flip the kernel?")
+    msg = _message(
+        checks.check_close,
+        np.array([[1.0, 2.0], [3.0, 5.0]]),
+        [[1, 2], [3, 4]],
+        name="conv2d_valid(img, k)",
+        hint="Did you flip the kernel?",
+    )
     assert "conv2d_valid(img, k) is not the expected value" in msg
     assert "expected:" in msg and "got:" in msg
     assert "index (1, 1)" in msg and "1 of 4 entries differ" in msg
@@ -154,8 +164,13 @@ def test_long_arrays_are_truncated_in_messages():
 def test_check_equal_can_keep_an_answer_key_secret():
     key = {"V1": "D", "V2": "G", "V4": "C"}
     checks.check_equal(dict(key), key, reveal=False)
-    msg = _message(checks.check_equal, {"V1": "D", "V2": "A", "V4": "B"}, key,
-                   name="the ventral areas", reveal=False)
+    msg = _message(
+        checks.check_equal,
+        {"V1": "D", "V2": "A", "V4": "B"},
+        key,
+        name="the ventral areas",
+        reveal=False,
+    )
     assert msg.startswith("2 of the 3 entries of the ventral areas are not right.")
     assert "G" not in msg and "C" not in msg.replace("the ventral", "")
     assert "not right" in _message(checks.check_equal, ["a"], ("a",), reveal=False)

@@ -33,8 +33,10 @@ def test_environment_overrides(monkeypatch, tmp_path):
     assert cfg.pick(20, 1) == 1
 
 
-@pytest.mark.parametrize("var,value,needle", [("COURSE_PROFILE", "fast", "COURSE_PROFILE"),
-                                              ("COURSE_SEED", "abc", "COURSE_SEED")])
+@pytest.mark.parametrize(
+    "var,value,needle",
+    [("COURSE_PROFILE", "fast", "COURSE_PROFILE"), ("COURSE_SEED", "abc", "COURSE_SEED")],
+)
 def test_bad_values_explain_themselves(monkeypatch, var, value, needle):
     monkeypatch.setenv(var, value)
     with pytest.raises(ValueError, match=needle) as err:
@@ -86,8 +88,7 @@ def test_setup_hides_tensorflow_cpp_warnings_unless_told_otherwise(monkeypatch, 
     assert os.environ["TF_CPP_MIN_LOG_LEVEL"] == "0"
 
 
-def test_a_read_only_cache_is_used_for_reading_and_a_private_one_for_writing(tmp_path,
-                                                                             monkeypatch):
+def test_a_read_only_cache_is_used_for_reading_and_a_private_one_for_writing(tmp_path, monkeypatch):
     """A lab room's shared cache, or the grader's sandbox, mounts the data read-only: what
     is there is used, and anything new is written to a private cache under the temporary
     folder instead of failing."""
@@ -97,15 +98,25 @@ def test_a_read_only_cache_is_used_for_reading_and_a_private_one_for_writing(tmp
     shared = tmp_path / "shared"
     ready = make_standin_pets(shared / "standin-4-32", 4, size=32)
     real_access = os.access
-    monkeypatch.setattr(config.os, "access", lambda p, mode: False if str(p).startswith(
-        str(shared)) else real_access(p, mode))
+    monkeypatch.setattr(
+        config.os,
+        "access",
+        lambda p, mode: False if str(p).startswith(str(shared)) else real_access(p, mode),
+    )
     monkeypatch.setattr(config.tempfile, "gettempdir", lambda: str(tmp_path / "tmp"))
     assert make_standin_pets(shared / "standin-4-32", 4, size=32) == ready  # read in place
     drawn = make_standin_pets(shared / "standin-6-32", 6, size=32)
-    assert drawn.is_relative_to(tmp_path / "tmp") and not list((shared / "standin-6-32").rglob("*.jpg"))
+    assert drawn.is_relative_to(tmp_path / "tmp") and not list(
+        (shared / "standin-6-32").rglob("*.jpg")
+    )
     assert len(list(drawn.rglob("*.jpg"))) == 6 * 2 + 3 * 2
     assert make_standin_pets(shared / "standin-6-32", 6, size=32) == drawn  # found again
-    features, _ = feature_cache.cached("demo", {"a": 1}, lambda: (np.ones((2, 3)), np.zeros(2)),
-                                       cache_dir=shared / "features", verbose=False)
+    features, _ = feature_cache.cached(
+        "demo",
+        {"a": 1},
+        lambda: (np.ones((2, 3)), np.zeros(2)),
+        cache_dir=shared / "features",
+        verbose=False,
+    )
     assert features.shape == (2, 3) and not list((shared / "features").glob("*.npz"))
     assert list((tmp_path / "tmp").rglob("features/demo-*.npz"))

@@ -30,9 +30,14 @@ def _policy(tmp_path: Path, **kw) -> tuple[sandbox.Policy, Path]:
     connection.write_text(json.dumps({"transport": "ipc", "ip": str(runtime / "kernel-ipc")}))
     data = tmp_path / "data"
     data.mkdir()
-    policy = sandbox.default_policy(tmp_path / "scratch", tmp_path / "runtime",
-                                    data_dir=str(data), isolation="docker", image="grader:1",
-                                    limits=sandbox.Limits(**kw))
+    policy = sandbox.default_policy(
+        tmp_path / "scratch",
+        tmp_path / "runtime",
+        data_dir=str(data),
+        isolation="docker",
+        image="grader:1",
+        limits=sandbox.Limits(**kw),
+    )
     return policy, connection
 
 
@@ -44,19 +49,36 @@ def test_the_container_is_isolated_and_limited(tmp_path):
     policy, connection = _policy(tmp_path, memory_mb=2048, max_processes=64, cpu_seconds=60)
     argv = sandbox.container_argv(policy, str(connection), "/scratch/k1", "k1")
     pairs = _pairs(argv)
-    for flag in [("--network", "none"), ("--cap-drop", "ALL"), ("--user", "65534:65534"),
-                 ("--security-opt", "no-new-privileges"), ("--memory", "2048m"),
-                 ("--memory-swap", "2048m"), ("--pids-limit", "64"), ("--ulimit", "cpu=60:65"),
-                 ("--label", "course-kit-run=alice-x1"), ("--name", "k1")]:
+    for flag in [
+        ("--network", "none"),
+        ("--cap-drop", "ALL"),
+        ("--user", "65534:65534"),
+        ("--security-opt", "no-new-privileges"),
+        ("--memory", "2048m"),
+        ("--memory-swap", "2048m"),
+        ("--pids-limit", "64"),
+        ("--ulimit", "cpu=60:65"),
+        ("--label", "course-kit-run=alice-x1"),
+        ("--name", "k1"),
+    ]:
         assert flag in pairs, flag
     assert "--read-only" in argv and "--rm" in argv and "--privileged" not in argv
     volumes = [b for a, b in pairs if a == "--volume"]
     runtime = str(connection.parent)
-    assert sorted(volumes) == sorted([f"/scratch/k1:{sandbox.CONTAINER_HOME}:rw",
-                                      f"{runtime}:{runtime}:rw",
-                                      f"{tmp_path / 'data'}:{tmp_path / 'data'}:ro"])
-    assert argv[argv.index("grader:1") + 1:][:5] == ["python", "-m", "ipykernel_launcher", "-f",
-                                                     str(connection)]
+    assert sorted(volumes) == sorted(
+        [
+            f"/scratch/k1:{sandbox.CONTAINER_HOME}:rw",
+            f"{runtime}:{runtime}:rw",
+            f"{tmp_path / 'data'}:{tmp_path / 'data'}:ro",
+        ]
+    )
+    assert argv[argv.index("grader:1") + 1 :][:5] == [
+        "python",
+        "-m",
+        "ipykernel_launcher",
+        "-f",
+        str(connection),
+    ]
     assert ("--env", "COURSE_OFFLINE=1") in pairs
 
 
@@ -71,7 +93,7 @@ def _engine_on_path(tmp_path: Path, monkeypatch) -> Path:
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     shim = bin_dir / "docker"
-    shim.write_text(f"#!/bin/sh\nexec {sys.executable} {Path(fake_engine.__file__)} \"$@\"\n")
+    shim.write_text(f'#!/bin/sh\nexec {sys.executable} {Path(fake_engine.__file__)} "$@"\n')
     shim.chmod(0o755)
     state = tmp_path / "engine-state"
     monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
@@ -99,15 +121,24 @@ def test_a_class_graded_in_containers(tmp_path, monkeypatch):
     course = scratch.new_course(tmp_path / "course", [A])
     root, db = course.root, course.gradebook
     honest = hostile.solved(root / "course" / A / NB, root / "solutions" / A / NB)
-    kinds = {"honest": hostile.FULL, "infinite loop": hostile.FULL - 2,
-             "patched numpy and builtins": hostile.FULL - 2}
+    kinds = {
+        "honest": hostile.FULL,
+        "infinite loop": hostile.FULL - 2,
+        "patched numpy and builtins": hostile.FULL - 2,
+    }
     for kind in kinds:
         folder = root / "autograde" / "submitted" / kind.replace(" ", "-") / A
         folder.mkdir(parents=True)
         nbformat.write(hostile.build(kind, honest, paths={}, port=0), folder / NB)
 
-    settings = grading.GradingSettings(cell_timeout=5, notebook_timeout=300, workers=2, root=root,
-                                isolation="docker", image=fake_engine.IMAGE)
+    settings = grading.GradingSettings(
+        cell_timeout=5,
+        notebook_timeout=300,
+        workers=2,
+        root=root,
+        isolation="docker",
+        image=fake_engine.IMAGE,
+    )
     outcomes = {o.student: o for o in grading.grade(A, settings=settings, echo=lambda _: None)}
 
     from nbgrader.api import Gradebook
@@ -122,6 +153,7 @@ def test_a_class_graded_in_containers(tmp_path, monkeypatch):
     started = [argv for argv in runs if argv[0] == "run"]
     assert len(started) == len(kinds)
     for argv in started:
-        assert {("--network", "none"), ("--cap-drop", "ALL"), ("--user", "65534:65534")} <= \
-            _pairs(argv)
+        assert {("--network", "none"), ("--cap-drop", "ALL"), ("--user", "65534:65534")} <= _pairs(
+            argv
+        )
     assert not list(state.glob("*.container")), "a container outlived its grading run"

@@ -18,9 +18,13 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def _nbgrader_config() -> Config:
     config = Config()
-    code = compile((ROOT / "autograde" / "nbgrader_config.py").read_text(), "nbgrader_config.py",
-                   "exec")
-    exec(code, {"get_config": lambda: config, "__file__": str(ROOT / "autograde" / "nbgrader_config.py")})
+    code = compile(
+        (ROOT / "autograde" / "nbgrader_config.py").read_text(), "nbgrader_config.py", "exec"
+    )
+    exec(
+        code,
+        {"get_config": lambda: config, "__file__": str(ROOT / "autograde" / "nbgrader_config.py")},
+    )
     return config
 
 
@@ -77,21 +81,30 @@ def _cell(cell_type="code", **meta):
     return cell
 
 
-@pytest.mark.parametrize("cell", [
-    _cell(), _cell(grade=True, grade_id="t", points=2), _cell(solution=True, grade_id="a"),
-    _cell(grade=True, solution=True, grade_id="a", points=1),
-    _cell("markdown", grade=True, solution=True, grade_id="w", points=3),
-    _cell("markdown", locked=True, grade_id="intro"),
-])
+@pytest.mark.parametrize(
+    "cell",
+    [
+        _cell(),
+        _cell(grade=True, grade_id="t", points=2),
+        _cell(solution=True, grade_id="a"),
+        _cell(grade=True, solution=True, grade_id="a", points=1),
+        _cell("markdown", grade=True, solution=True, grade_id="w", points=3),
+        _cell("markdown", locked=True, grade_id="intro"),
+    ],
+)
 def test_roles_agree_with_nbgraders_own_predicates(cell):
     assert nbmeta.is_grading_cell(cell) == (
-        cell.cell_type == "code" and nbgrader_utils.is_grade(cell)
-        and not nbgrader_utils.is_solution(cell))
+        cell.cell_type == "code"
+        and nbgrader_utils.is_grade(cell)
+        and not nbgrader_utils.is_solution(cell)
+    )
     assert nbmeta.is_answer(cell) == bool(nbgrader_utils.is_solution(cell))
 
 
-@pytest.mark.parametrize("metadata", [None, "nbgrader", {"nbgrader": "grade"},
-                                      {"nbgrader": ["grade_id"]}, {"nbgrader": None}])
+@pytest.mark.parametrize(
+    "metadata",
+    [None, "nbgrader", {"nbgrader": "grade"}, {"nbgrader": ["grade_id"]}, {"nbgrader": None}],
+)
 def test_metadata_a_student_broke_means_no_role_not_a_crash(metadata):
     cell = {"cell_type": "code", "source": "", "metadata": metadata}
     assert nbmeta.nbgrader(cell) == {} and nbmeta.grade_id(cell) is None
@@ -103,8 +116,9 @@ def test_a_solved_notebook_has_every_answer_and_no_markers(tmp_path):
     name = Course().assignments()[0]
     c = scratch.new_course(tmp_path, [name], generate=False)
     assert c.solution_notebook(name).read_bytes() == Course().solution_notebook(name).read_bytes()
-    nb = scratch.solved_student_notebook(Course().released_notebook(name),
-                                         Course().solution_notebook(name))
+    nb = scratch.solved_student_notebook(
+        Course().released_notebook(name), Course().solution_notebook(name)
+    )
     answers = [cell for cell in nb.cells if nbmeta.is_answer(cell)]
     assert answers and all("BEGIN SOLUTION" not in cell.source for cell in answers)
     assert all("NotImplementedError" not in cell.source for cell in answers)
@@ -116,12 +130,12 @@ def test_a_solved_notebook_has_every_answer_and_no_markers(tmp_path):
     assert c.submitted("bob", name).joinpath(f"{name}.ipynb").read_text() == "{ not json"
 
 
-
 def test_a_failure_note_round_trips_and_a_forged_one_is_cleared():
     cell = _cell(grade=True, grade_id="t", points=1)
     nbmeta.set_failure(cell, nbmeta.CellFailure(nbmeta.TEST_FAILED, 7, "expected 1, got 2"))
     assert nbmeta.failure(nbformat.from_dict(cell)) == nbmeta.CellFailure(
-        nbmeta.TEST_FAILED, 7, "expected 1, got 2")
+        nbmeta.TEST_FAILED, 7, "expected 1, got 2"
+    )
     odd = _cell()
     odd.metadata[nbmeta.KIT_KEY] = {"failure": {"kind": "made up", "line": 3}}
     assert nbmeta.failure(odd) is None

@@ -25,13 +25,18 @@ from utils import datasets
 from utils.datasets import DatasetError
 
 TRAIN, VAL = 4, 4  # images per class in the fixture archive
-FIXTURE_COUNTS = {"train/cats": TRAIN, "train/dogs": TRAIN,
-                  "validation/cats": VAL, "validation/dogs": VAL}
+FIXTURE_COUNTS = {
+    "train/cats": TRAIN,
+    "train/dogs": TRAIN,
+    "validation/cats": VAL,
+    "validation/dogs": VAL,
+}
 
 
 # ------------------------------------------------------------------------------------------
 # Fixtures: a local HTTP server, fixture archives, an online/offline private cache
 # ------------------------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="session")
 def fixture_tree(tmp_path_factory) -> Path:
@@ -46,8 +51,9 @@ def fixture_zip(fixture_tree) -> bytes:
     return _zip(fixture_tree)
 
 
-def _zip(tree: Path, top: str = "cats_and_dogs_filtered",
-         extra: dict[str, bytes] | None = None) -> bytes:
+def _zip(
+    tree: Path, top: str = "cats_and_dogs_filtered", extra: dict[str, bytes] | None = None
+) -> bytes:
     """Zip ``tree`` under ``top/`` plus ``extra`` files (paths relative to ``top``)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -113,6 +119,7 @@ def _tiff_bytes() -> bytes:
 # The real download path against the local server
 # ------------------------------------------------------------------------------------------
 
+
 def test_download_loads_and_then_uses_the_cache(server, online, fixture_zip, monkeypatch):
     server.files["/cats.zip"] = fixture_zip
     _register(monkeypatch, server.url("/cats.zip"))
@@ -134,8 +141,9 @@ def test_download_loads_and_then_uses_the_cache(server, online, fixture_zip, mon
     assert _leftovers(online) == []
 
 
-def test_cached_zip_is_verified_against_the_recorded_sha256(server, online, fixture_zip,
-                                                            monkeypatch):
+def test_cached_zip_is_verified_against_the_recorded_sha256(
+    server, online, fixture_zip, monkeypatch
+):
     server.files["/cats.zip"] = fixture_zip
     _register(monkeypatch, server.url("/cats.zip"))
     datasets.prepare("fixture")
@@ -165,17 +173,21 @@ def test_cached_zip_is_verified_against_the_recorded_sha256(server, online, fixt
 def test_download_function_streams_and_reuses(server, online, fixture_zip, tmp_path):
     server.files["/a/file.zip"] = fixture_zip
     sha = hashlib.sha256(fixture_zip).hexdigest()
-    path = datasets.download(server.url("/a/file.zip"), tmp_path / "dl", sha256=sha,
-                             expected_size=len(fixture_zip))
+    path = datasets.download(
+        server.url("/a/file.zip"), tmp_path / "dl", sha256=sha, expected_size=len(fixture_zip)
+    )
     assert path == tmp_path / "dl" / "file.zip" and path.read_bytes() == fixture_zip
     datasets.download(server.url("/a/file.zip"), tmp_path / "dl", sha256=sha)
     assert server.requests == ["/a/file.zip"]
 
 
-@pytest.mark.parametrize("change, needle", [
-    ({"sha256": "0" * 64}, "checksum mismatch"),
-    ({"size": 12345}, "size mismatch"),
-])
+@pytest.mark.parametrize(
+    "change, needle",
+    [
+        ({"sha256": "0" * 64}, "checksum mismatch"),
+        ({"size": 12345}, "size mismatch"),
+    ],
+)
 def test_checksum_and_size_mismatch(server, online, fixture_zip, monkeypatch, change, needle):
     server.files["/cats.zip"] = fixture_zip
     _register(monkeypatch, server.url("/cats.zip"), **change)
@@ -241,11 +253,14 @@ def test_timeout(online, tmp_path):
     assert list((tmp_path / "dl").iterdir()) == []
 
 
-def test_corrupt_images_inside_the_archive_are_skipped(server, online, fixture_tree,
-                                                        monkeypatch, capsys):
-    extra = {"train/cats/cat.broken.jpg": b"this is not a jpeg" * 20,
-             "train/dogs/dog.tiff.jpg": _tiff_bytes(),  # PIL accepts it, TensorFlow does not
-             "train/dogs/Thumbs.db": b"\0" * 64}  # not an image: ignored, not counted
+def test_corrupt_images_inside_the_archive_are_skipped(
+    server, online, fixture_tree, monkeypatch, capsys
+):
+    extra = {
+        "train/cats/cat.broken.jpg": b"this is not a jpeg" * 20,
+        "train/dogs/dog.tiff.jpg": _tiff_bytes(),  # PIL accepts it, TensorFlow does not
+        "train/dogs/Thumbs.db": b"\0" * 64,
+    }  # not an image: ignored, not counted
     server.files["/cats.zip"] = _zip(fixture_tree, extra=extra)
     counts = dict(FIXTURE_COUNTS, **{"train/cats": TRAIN + 1, "train/dogs": TRAIN + 1})
     _register(monkeypatch, server.url("/cats.zip"), counts=counts)
@@ -256,8 +271,7 @@ def test_corrupt_images_inside_the_archive_are_skipped(server, online, fixture_t
     assert f"skipped 2 corrupt images of {total}" in out
     assert data.skipped == 2 and data.counts["train"] == {"cats": TRAIN, "dogs": TRAIN}
     quarantine = online / "fixture" / "quarantine"
-    assert sorted(p.name for p in quarantine.rglob("*.jpg")) == ["cat.broken.jpg",
-                                                                 "dog.tiff.jpg"]
+    assert sorted(p.name for p in quarantine.rglob("*.jpg")) == ["cat.broken.jpg", "dog.tiff.jpg"]
     for _ in range(2):  # whole epochs run without a decode error
         assert sum(int(y.shape[0]) for _, y in data.train) == 2 * TRAIN
 
@@ -272,12 +286,20 @@ def test_petimages_style_archive(server, online, fixture_tree, monkeypatch):
                 for path in (fixture_tree / split / cls).glob("*.jpg"):
                     shutil.copy(path, tree / folder / path.name)
             (tree / folder / "Thumbs.db").write_bytes(b"\0" * 32)
-    server.files["/pets.zip"] = _zip(tree, top="PetImages",
-                                     extra={"Cat/666.jpg": b"\xff\xd8 broken"})
+    server.files["/pets.zip"] = _zip(
+        tree, top="PetImages", extra={"Cat/666.jpg": b"\xff\xd8 broken"}
+    )
     n = TRAIN + VAL
-    _register(monkeypatch, server.url("/pets.zip"), filename="pets.zip", top="PetImages",
-              class_dirs=("Cat", "Dog"), splits=(), exact_counts=False,
-              counts={"Cat": n + 1, "Dog": n})
+    _register(
+        monkeypatch,
+        server.url("/pets.zip"),
+        filename="pets.zip",
+        top="PetImages",
+        class_dirs=("Cat", "Dog"),
+        splits=(),
+        exact_counts=False,
+        counts={"Cat": n + 1, "Dog": n},
+    )
     data = datasets.cats_vs_dogs((32, 32), 4, source="fixture", standin="never")
     assert data.skipped == 1
     for cls in ("cats", "dogs"):
@@ -293,8 +315,11 @@ def test_wrong_layout_or_counts(server, online, fixture_tree, monkeypatch, kind)
         needle = "no top folder 'cats_and_dogs_filtered'"
     else:
         server.files["/cats.zip"] = _zip(fixture_tree)
-        _register(monkeypatch, server.url("/cats.zip"),
-                  counts=dict(FIXTURE_COUNTS, **{"train/cats": TRAIN + 1}))
+        _register(
+            monkeypatch,
+            server.url("/cats.zip"),
+            counts=dict(FIXTURE_COUNTS, **{"train/cats": TRAIN + 1}),
+        )
         needle = f"train/cats/ has {TRAIN} images instead of {TRAIN + 1}"
     with pytest.raises(DatasetError) as info:
         datasets.prepare("fixture")
@@ -307,6 +332,7 @@ def test_wrong_layout_or_counts(server, online, fixture_tree, monkeypatch, kind)
 # ------------------------------------------------------------------------------------------
 # Offline behaviour
 # ------------------------------------------------------------------------------------------
+
 
 def test_offline_never_opens_a_socket(monkeypatch, cache, tmp_path, capsys):
     def no_network(*args, **kwargs):
@@ -355,9 +381,9 @@ def test_smoke_profile_uses_the_standin_with_a_banner(cache, capsys):
 # The stand-in
 # ------------------------------------------------------------------------------------------
 
+
 def _files(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes()
-            for p in sorted(root.rglob("*.jpg"))}
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*.jpg"))}
 
 
 def test_standin_layout_determinism_and_reuse(tmp_path):
@@ -370,7 +396,8 @@ def test_standin_layout_determinism_and_reuse(tmp_path):
     assert files != _files(c)
     assert sorted(files) == sorted(
         [f"train/{c}s/{c}.{i}.jpg" for c in ("cat", "dog") for i in range(3)]
-        + [f"validation/{c}s/{c}.{2000 + i}.jpg" for c in ("cat", "dog") for i in range(1)])
+        + [f"validation/{c}s/{c}.{2000 + i}.jpg" for c in ("cat", "dog") for i in range(1)]
+    )
     with Image.open(a / "train" / "cats" / "cat.0.jpg") as image:
         assert image.format == "JPEG" and image.size == (48, 48) and image.mode == "RGB"
 
@@ -391,21 +418,30 @@ def test_standin_is_learnable_but_not_trivial(tmp_path):
 
     keras.utils.set_random_seed(0)
     root = datasets.make_standin_pets(tmp_path, {"train": 200, "validation": 50}, size=64)
-    train = datasets.image_pipeline(datasets.from_folder(root / "train", ["cats", "dogs"]),
-                                    (64, 64), 32, seed=0)
-    val = datasets.image_pipeline(datasets.from_folder(root / "validation", ["cats", "dogs"]),
-                                  (64, 64), 32, shuffle=False)
-    model = keras.Sequential([
-        keras.Input((64, 64, 3)),
-        keras.layers.Rescaling(1 / 255),
-        keras.layers.Conv2D(16, 3, activation="relu"), keras.layers.MaxPooling2D(),
-        keras.layers.Conv2D(32, 3, activation="relu"), keras.layers.MaxPooling2D(),
-        keras.layers.Conv2D(32, 3, activation="relu"), keras.layers.MaxPooling2D(),
-        keras.layers.Conv2D(64, 3, activation="relu"), keras.layers.GlobalMaxPooling2D(),
-        keras.layers.Dense(1, activation="sigmoid"),
-    ])
-    model.compile(optimizer=keras.optimizers.Adam(3e-3), loss="binary_crossentropy",
-                  metrics=["accuracy"])
+    train = datasets.image_pipeline(
+        datasets.from_folder(root / "train", ["cats", "dogs"]), (64, 64), 32, seed=0
+    )
+    val = datasets.image_pipeline(
+        datasets.from_folder(root / "validation", ["cats", "dogs"]), (64, 64), 32, shuffle=False
+    )
+    model = keras.Sequential(
+        [
+            keras.Input((64, 64, 3)),
+            keras.layers.Rescaling(1 / 255),
+            keras.layers.Conv2D(16, 3, activation="relu"),
+            keras.layers.MaxPooling2D(),
+            keras.layers.Conv2D(32, 3, activation="relu"),
+            keras.layers.MaxPooling2D(),
+            keras.layers.Conv2D(32, 3, activation="relu"),
+            keras.layers.MaxPooling2D(),
+            keras.layers.Conv2D(64, 3, activation="relu"),
+            keras.layers.GlobalMaxPooling2D(),
+            keras.layers.Dense(1, activation="sigmoid"),
+        ]
+    )
+    model.compile(
+        optimizer=keras.optimizers.Adam(3e-3), loss="binary_crossentropy", metrics=["accuracy"]
+    )
     history = model.fit(train, validation_data=val, epochs=30, shuffle=False, verbose=0)
     accuracy = float(np.mean(history.history["val_accuracy"][-5:]))
     assert accuracy >= 0.75, f"validation accuracy {accuracy:.2f}"
@@ -426,6 +462,7 @@ def test_standin_is_learnable_but_not_trivial(tmp_path):
 # ------------------------------------------------------------------------------------------
 # Scanning, pipelines
 # ------------------------------------------------------------------------------------------
+
 
 def test_scan_images_lists_or_quarantines(fixture_tree, tmp_path, capsys):
     folder = tmp_path / "pets"
@@ -476,6 +513,7 @@ def test_from_folder_reports_missing_classes(tmp_path):
 # ------------------------------------------------------------------------------------------
 # Digits and MNIST
 # ------------------------------------------------------------------------------------------
+
 
 def test_digits_and_split_by_class():
     x, y = datasets.load_digits()

@@ -57,16 +57,23 @@ def test_learned_filters_draws_the_filters_the_fields_and_the_labels():
     fields = [arch.simple_cell_field(15, a) for a in (0, 45, 90, 135)]
     labels = [f"{i}°" if i % 8 == 0 else "" for i in range(64)]
     before = plt.get_fignums()
-    fig = arch.learned_filters(kernel, fields, ["0°", "45°", "90°", "135°"], bgr=True,
-                               titles=labels, title="learned vs designed")
+    fig = arch.learned_filters(
+        kernel,
+        fields,
+        ["0°", "45°", "90°", "135°"],
+        bgr=True,
+        titles=labels,
+        title="learned vs designed",
+    )
     assert plt.get_fignums() == before, "the figure must not be registered with pyplot"
     renders(fig)
     (mosaic,) = _images(fig, "filters")
     assert mosaic.get_array().shape == (8 * 5 - 2, 8 * 4 - 1, 3)
     assert mosaic.get_interpolation() == "nearest"
     # bgr=True shows channel 2 as red
-    np.testing.assert_allclose(mosaic.get_array()[:3, :3],
-                               arch.filter_mosaic(kernel[:, :, ::-1], row_gap=2)[:3, :3])
+    np.testing.assert_allclose(
+        mosaic.get_array()[:3, :3], arch.filter_mosaic(kernel[:, :, ::-1], row_gap=2)[:3, :3]
+    )
     assert len(_images(fig, "field")) == 4
     assert sorted(t for t in _texts(fig, "filter-label")) == sorted(t for t in labels if t)
     assert "learned vs designed" in _texts(fig) and "135°" in _texts(fig)
@@ -108,8 +115,10 @@ def test_feature_map_rows_one_row_per_map_most_active_channels_first():
 
 
 def test_cost_chart_one_labelled_point_per_model():
-    rows = [{"name": "VGG16", "params": 138e6, "macs": 15.5e9, "seconds": 0.7},
-            {"name": "MobileNet", "params": 4.2e6, "macs": 0.57e9, "seconds": 0.2}]
+    rows = [
+        {"name": "VGG16", "params": 138e6, "macs": 15.5e9, "seconds": 0.7},
+        {"name": "MobileNet", "params": 4.2e6, "macs": 0.57e9, "seconds": 0.2},
+    ]
     fig = arch.cost_chart(rows)
     renders(fig)
     ax = fig.axes[0]

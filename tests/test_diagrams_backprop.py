@@ -41,7 +41,7 @@ def _loop_dx(dout, w):
     kh, kw = w.shape
     dx = np.zeros((dout.shape[0] + kh - 1, dout.shape[1] + kw - 1))
     for r, c in np.ndindex(dout.shape):
-        dx[r:r + kh, c:c + kw] += dout[r, c] * w
+        dx[r : r + kh, c : c + kw] += dout[r, c] * w
     return dx
 
 
@@ -68,7 +68,7 @@ def test_weight_gradient_draws_the_block_products_and_dw():
 
 def test_weight_gradient_of_a_rectangular_kernel():
     rng = np.random.default_rng(0)
-    x, dout = rng.normal(size=(5, 6)), rng.normal(size=(3, 2))   # a 3x5 kernel
+    x, dout = rng.normal(size=(5, 6)), rng.normal(size=(3, 2))  # a 3x5 kernel
     fig = backprop.weight_gradient(x, dout, (2, 4))
     [block] = _outlines(_axes(fig, "x"), "block")
     assert (block.get_xy(), block.get_width(), block.get_height()) == ((3.5, 1.5), 2, 3)
@@ -78,8 +78,9 @@ def test_weight_gradient_of_a_rectangular_kernel():
 
 def test_input_gradient_draws_the_padding_the_turned_kernel_and_dx():
     fig = backprop.input_gradient(DOUT, W, (1, 1))
-    padded, turned, products, dx = (_axes(fig, n) for n in ("padded dout", "turned kernel",
-                                                             "products", "dx"))
+    padded, turned, products, dx = (
+        _axes(fig, n) for n in ("padded dout", "turned kernel", "products", "dx")
+    )
     assert _numbers(padded) == np.pad(DOUT, 1).ravel().tolist()
     assert len(_outlines(padded, "padding")) == np.pad(DOUT, 1).size - DOUT.size
     assert _numbers(turned) == np.rot90(W, 2).ravel().tolist() == [0, 2, -1, 1]
@@ -101,17 +102,20 @@ def test_input_gradient_at_a_corner_names_the_padding():
     assert pixel.get_xy() == (2.5, -0.5)
 
 
-@pytest.mark.parametrize("call, match", [
-    (lambda: backprop.weight_gradient(np.zeros(4), DOUT), "2-D"),
-    (lambda: backprop.weight_gradient(X, np.zeros((4, 3))), "at most as large as x"),
-    (lambda: backprop.weight_gradient(X, DOUT, (2, 0)), "weight must lie in rows 0..1"),
-    (lambda: backprop.weight_gradient(X, DOUT, "a"), "pair"),
-    (lambda: backprop.weight_gradient(np.zeros((9, 9)), DOUT), "at most 8"),
-    (lambda: backprop.weight_gradient(X, [[np.nan]]), "finite"),
-    (lambda: backprop.input_gradient(DOUT, W, (3, 0)), "pixel must lie in rows 0..2"),
-    (lambda: backprop.input_gradient(DOUT, np.zeros(3)), "2-D"),
-    (lambda: backprop.input_gradient(np.zeros((6, 6)), np.zeros((5, 5))), "too large to draw"),
-])
+@pytest.mark.parametrize(
+    "call, match",
+    [
+        (lambda: backprop.weight_gradient(np.zeros(4), DOUT), "2-D"),
+        (lambda: backprop.weight_gradient(X, np.zeros((4, 3))), "at most as large as x"),
+        (lambda: backprop.weight_gradient(X, DOUT, (2, 0)), "weight must lie in rows 0..1"),
+        (lambda: backprop.weight_gradient(X, DOUT, "a"), "pair"),
+        (lambda: backprop.weight_gradient(np.zeros((9, 9)), DOUT), "at most 8"),
+        (lambda: backprop.weight_gradient(X, [[np.nan]]), "finite"),
+        (lambda: backprop.input_gradient(DOUT, W, (3, 0)), "pixel must lie in rows 0..2"),
+        (lambda: backprop.input_gradient(DOUT, np.zeros(3)), "2-D"),
+        (lambda: backprop.input_gradient(np.zeros((6, 6)), np.zeros((5, 5))), "too large to draw"),
+    ],
+)
 def test_bad_input_is_rejected(call, match):
     with pytest.raises(ValueError, match=match):
         call()

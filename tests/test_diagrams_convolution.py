@@ -85,7 +85,7 @@ def test_sliding_window_rejects_bad_input():
 
 def test_kernel_flip_turns_the_kernel_and_shows_both_sums():
     shift = np.zeros((3, 3))
-    shift[1, 2] = 1.0          # "the pixel to my right"
+    shift[1, 2] = 1.0  # "the pixel to my right"
     ramp = np.tile(np.arange(6.0), (5, 1))
     fig = draw.kernel_flip(ramp, shift, position=(0, 1))
     assert _numbers(_axes(fig, "turned kernel")) == np.rot90(shift, 2).ravel().tolist()
@@ -122,10 +122,14 @@ def test_separability_draws_the_outer_product_and_the_two_passes():
     vertical_edge = EDGE.T
     fig = draw.separability(column, row, image=vertical_edge)
     after_column = _axes(fig, "after the column")
-    assert _numbers(after_column) == correlate2d_valid(
-        vertical_edge, np.array(column)[:, None]).ravel().tolist()
-    assert _numbers(_axes(fig, "after the row")) == correlate2d_valid(
-        vertical_edge, np.outer(column, row)).ravel().tolist()
+    assert (
+        _numbers(after_column)
+        == correlate2d_valid(vertical_edge, np.array(column)[:, None]).ravel().tolist()
+    )
+    assert (
+        _numbers(_axes(fig, "after the row"))
+        == correlate2d_valid(vertical_edge, np.outer(column, row)).ravel().tolist()
+    )
     assert "6 multiplications per output instead of 9" in fig.subfigs[1]._suptitle.get_text()
     for label in ("column", "row", "kernel", "image", "after the column", "after the row"):
         _text_reads_on_its_cell(_axes(fig, label))

@@ -28,23 +28,31 @@ def test_case_bars_draws_one_labelled_bar_per_case_and_panel():
         assert [t.get_text() for t in ax.get_xticklabels()] == list(CASES)
         assert len([p for p in ax.patches if p.get_gid() == "bar"]) == 3
     np.testing.assert_allclose([p.get_height() for p in accuracy.patches], [71.0, 95.5, 97.0])
-    np.testing.assert_allclose([p.get_height() for p in trainable.patches], [120_000, 2_562, 1_800_000])
-    assert accuracy.get_yscale() == "linear" and seconds.get_yscale() == "log" == trainable.get_yscale()
+    np.testing.assert_allclose(
+        [p.get_height() for p in trainable.patches], [120_000, 2_562, 1_800_000]
+    )
+    assert (
+        accuracy.get_yscale() == "linear"
+        and seconds.get_yscale() == "log" == trainable.get_yscale()
+    )
     assert {"71.0", "95.5", "97.0"} <= {t.get_text() for t in accuracy.texts}
     assert {"120,000", "2,562", "1,800,000"} <= {t.get_text() for t in trainable.texts}
     assert "accuracy" in accuracy.get_ylabel() and "time" in seconds.get_ylabel()
     assert fig._suptitle.get_text() == "three cases"
 
 
-@pytest.mark.parametrize("bad", [
-    {},
-    [("a", CASES["Case 1: features"])],
-    {"a": {"val_accuracy": 0.5, "seconds": 1.0}},
-    {"a": {"val_accuracy": 1.5, "seconds": 1.0, "trainable": 10}},
-    {"a": {"val_accuracy": 0.5, "seconds": 0.0, "trainable": 10}},
-    {"a": {"val_accuracy": 0.5, "seconds": 1.0, "trainable": float("nan")}},
-    {"a": {"val_accuracy": "high", "seconds": 1.0, "trainable": 10}},
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {},
+        [("a", CASES["Case 1: features"])],
+        {"a": {"val_accuracy": 0.5, "seconds": 1.0}},
+        {"a": {"val_accuracy": 1.5, "seconds": 1.0, "trainable": 10}},
+        {"a": {"val_accuracy": 0.5, "seconds": 0.0, "trainable": 10}},
+        {"a": {"val_accuracy": 0.5, "seconds": 1.0, "trainable": float("nan")}},
+        {"a": {"val_accuracy": "high", "seconds": 1.0, "trainable": 10}},
+    ],
+)
 def test_case_bars_rejects_bad_input(bad):
     with pytest.raises(ValueError):
         gradcam.case_bars(bad)
@@ -79,13 +87,16 @@ def test_heatmap_overlays_shows_each_image_and_its_overlay():
     assert any("Grad-CAM" in ax.get_ylabel() for ax in fig.axes)
 
 
-@pytest.mark.parametrize("images, heats", [
-    (np.zeros((0, 4, 4, 3)), np.zeros((0, 4, 4))),
-    (np.zeros((2, 4, 4, 3)), np.zeros((1, 4, 4))),
-    (np.zeros((1, 4, 4, 3)), np.zeros((1, 2, 2))),          # not upsampled
-    (np.zeros((1, 4, 4)), np.zeros((1, 4, 4))),             # not RGB
-    (np.zeros((1, 4, 4, 3)), np.full((1, 4, 4), 1.5)),      # outside [0, 1]
-])
+@pytest.mark.parametrize(
+    "images, heats",
+    [
+        (np.zeros((0, 4, 4, 3)), np.zeros((0, 4, 4))),
+        (np.zeros((2, 4, 4, 3)), np.zeros((1, 4, 4))),
+        (np.zeros((1, 4, 4, 3)), np.zeros((1, 2, 2))),  # not upsampled
+        (np.zeros((1, 4, 4)), np.zeros((1, 4, 4))),  # not RGB
+        (np.zeros((1, 4, 4, 3)), np.full((1, 4, 4), 1.5)),  # outside [0, 1]
+    ],
+)
 def test_heatmap_overlays_rejects_bad_input(images, heats):
     with pytest.raises(ValueError):
         gradcam.heatmap_overlays(images, heats)

@@ -35,8 +35,11 @@ def test_two_routes_draws_what_each_case_trains():
     assert len(_patches(right, "scratch")) == 2
     assert len(_patches(right, "head")) == 3 and len(_patches(right, "flatten")) == 3
     assert len(_patches(right, "gradient")) == 3, "one gradient arrow per end-to-end case"
-    assert _texts(right, "case_title") == ["Case 2: fine-tune the top",
-                                           "Case 3: fine-tune everything", "Case 4: from scratch"]
+    assert _texts(right, "case_title") == [
+        "Case 2: fine-tune the top",
+        "Case 3: fine-tune everything",
+        "Case 4: from scratch",
+    ]
     assert "Case 1" in left.get_title() and "end to end" in right.get_title()
     assert fig._suptitle.get_text() == "Two ways to reuse a trained base"
     diagram_checks.renders(fig, 20000)
@@ -66,14 +69,17 @@ def test_more_blocks_and_a_deeper_case_2():
     assert _patches(right, "frozen") == [], "with one block, Case 2 fine-tunes all of it"
 
 
-@pytest.mark.parametrize("kwargs, match", [
-    ({"blocks": []}, "blocks"),
-    ({"blocks": "block 1"}, "blocks"),
-    ({"case2_top": 0}, "case2_top"),
-    ({"case2_top": 3}, "case2_top"),
-    ({"case2_top": 1.5}, "case2_top"),
-    ({"case2_top": True}, "case2_top"),
-])
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"blocks": []}, "blocks"),
+        ({"blocks": "block 1"}, "blocks"),
+        ({"case2_top": 0}, "case2_top"),
+        ({"case2_top": 3}, "case2_top"),
+        ({"case2_top": 1.5}, "case2_top"),
+        ({"case2_top": True}, "case2_top"),
+    ],
+)
 def test_two_routes_rejects_bad_arguments(kwargs, match):
     with pytest.raises(ValueError, match=match):
         heads.two_routes(**kwargs)

@@ -11,9 +11,9 @@ from tests import diagram_checks
 from utils.diagrams import hog
 
 RNG = np.random.default_rng(9)
-IMAGE = RNG.uniform(0, 255, size=(26, 35))           # 3 x 4 cells of 8 pixels, with leftovers
+IMAGE = RNG.uniform(0, 255, size=(26, 35))  # 3 x 4 cells of 8 pixels, with leftovers
 CELLS = RNG.uniform(0, 5, size=(3, 4, 9))
-BLOCKS = RNG.uniform(0, 0.5, size=(2, 3, 36))        # 2 x 2 blocks of 9 bins
+BLOCKS = RNG.uniform(0, 0.5, size=(2, 3, 36))  # 2 x 2 blocks of 9 bins
 
 
 def _gid(ax, gid):
@@ -49,16 +49,19 @@ def test_recipe_reads_the_block_size_from_the_blocks():
     assert len(_gid(fig.axes[0], "cell")) == 9 and len(_gid(fig.axes[2], "block_value")) == 81
 
 
-@pytest.mark.parametrize("image, cells, blocks, kwargs", [
-    (IMAGE[..., None], CELLS, BLOCKS, {}),                            # not grey
-    (IMAGE, CELLS[:2], BLOCKS, {}),                                   # cells do not fit the image
-    (IMAGE, CELLS, BLOCKS, {"cell": 7}),                              # nor this cell size
-    (IMAGE, CELLS, BLOCKS, {"cell": 0}),
-    (IMAGE, -CELLS, BLOCKS, {}),                                      # negative magnitudes
-    (IMAGE, CELLS, BLOCKS[..., :35], {}),                             # not block * block * bins
-    (IMAGE, CELLS, BLOCKS[:, :2], {}),                                # wrong number of blocks
-    (IMAGE, CELLS, BLOCKS, {"at": (2, 0)}),                           # no such block
-])
+@pytest.mark.parametrize(
+    "image, cells, blocks, kwargs",
+    [
+        (IMAGE[..., None], CELLS, BLOCKS, {}),  # not grey
+        (IMAGE, CELLS[:2], BLOCKS, {}),  # cells do not fit the image
+        (IMAGE, CELLS, BLOCKS, {"cell": 7}),  # nor this cell size
+        (IMAGE, CELLS, BLOCKS, {"cell": 0}),
+        (IMAGE, -CELLS, BLOCKS, {}),  # negative magnitudes
+        (IMAGE, CELLS, BLOCKS[..., :35], {}),  # not block * block * bins
+        (IMAGE, CELLS, BLOCKS[:, :2], {}),  # wrong number of blocks
+        (IMAGE, CELLS, BLOCKS, {"at": (2, 0)}),  # no such block
+    ],
+)
 def test_recipe_rejects_bad_input(image, cells, blocks, kwargs):
     with pytest.raises(ValueError):
         hog.recipe(image, cells, blocks, **kwargs)
@@ -66,8 +69,8 @@ def test_recipe_rejects_bad_input(image, cells, blocks, kwargs):
 
 def test_glyphs_draws_one_line_per_non_zero_bin_at_right_angles_to_the_gradient():
     cells = np.zeros((3, 4, 4))
-    cells[0, 0, 0] = 2.0      # gradients of 0-45 degrees: the edge runs at 112.5 degrees
-    cells[2, 3, 2] = 1.0      # 90-135 degrees
+    cells[0, 0, 0] = 2.0  # gradients of 0-45 degrees: the edge runs at 112.5 degrees
+    cells[2, 3, 2] = 1.0  # 90-135 degrees
     fig = hog.glyphs(IMAGE, {"mine": cells, "random": CELLS}, cell=8, title="glyphs")
     diagram_checks.renders(fig)
     assert [ax.get_title() for ax in fig.axes] == ["mine", "random"]
@@ -85,13 +88,16 @@ def test_glyphs_draws_one_line_per_non_zero_bin_at_right_angles_to_the_gradient(
     assert fig._suptitle.get_text() == "glyphs"
 
 
-@pytest.mark.parametrize("cell_sets, cell", [
-    ({}, 8),
-    ([("a", CELLS)], 8),
-    ({"a": CELLS[..., 0]}, 8),
-    ({"a": CELLS}, 9),
-    ({"a": CELLS, "b": np.full_like(CELLS, np.nan)}, 8),
-])
+@pytest.mark.parametrize(
+    "cell_sets, cell",
+    [
+        ({}, 8),
+        ([("a", CELLS)], 8),
+        ({"a": CELLS[..., 0]}, 8),
+        ({"a": CELLS}, 9),
+        ({"a": CELLS, "b": np.full_like(CELLS, np.nan)}, 8),
+    ],
+)
 def test_glyphs_rejects_bad_input(cell_sets, cell):
     with pytest.raises(ValueError):
         hog.glyphs(IMAGE, cell_sets, cell=cell)

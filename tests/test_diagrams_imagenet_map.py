@@ -15,13 +15,28 @@ from utils.diagrams import imagenet_map
 
 def _probs():
     probs = np.full(1000, 0.5 / 990)
-    probs[[151, 268, 281, 285, 286, 280, 0, 999, 500, 150]] = [0.1, 0.05, 0.2, 0.05, 0.05, 0.05, 0, 0, 0, 0]
+    probs[[151, 268, 281, 285, 286, 280, 0, 999, 500, 150]] = [
+        0.1,
+        0.05,
+        0.2,
+        0.05,
+        0.05,
+        0.05,
+        0,
+        0,
+        0,
+        0,
+    ]
     return probs / probs.sum()
 
 
 def test_the_stretches_are_the_documented_ones():
-    assert [(first, last) for _, first, last, _ in imagenet_map.RANGES] == [(151, 268), (269, 280),
-                                                                          (281, 285), (286, 293)]
+    assert [(first, last) for _, first, last, _ in imagenet_map.RANGES] == [
+        (151, 268),
+        (269, 280),
+        (281, 285),
+        (286, 293),
+    ]
     colours = imagenet_map.class_colours()
     assert len(colours) == 1000
     assert colours[150] == colours[294] == imagenet_map.OTHER
@@ -46,8 +61,12 @@ def test_folding_draws_strip_zoom_and_two_bars():
     zoom_bars = [p for p in zoom.patches if p.get_width() == pytest.approx(0.9)]
     assert len(zoom_bars) == 300 - 145 + 1
     legend = [t.get_text() for t in zoom.get_legend().get_texts()]
-    assert legend == ["dog breeds 151-268 (counted)", "wolves, wild dogs, foxes 269-280 (left out)",
-                      "domestic cats 281-285 (counted)", "wild cats 286-293 (left out)"]
+    assert legend == [
+        "dog breeds 151-268 (counted)",
+        "wolves, wild dogs, foxes 269-280 (left out)",
+        "domestic cats 281-285 (counted)",
+        "wild cats 286-293 (left out)",
+    ]
     folded = [p for p in bars.patches if p.get_gid() == "folded"]
     assert [round(p.get_height(), 6) for p in folded] == [0.6, 0.4]
     assert [t.get_text() for t in bars.get_xticklabels()] == ["P(cat)", "P(dog)"]

@@ -25,10 +25,26 @@ def test_inception_3a_draws_four_branches_and_their_shapes():
     assert len(_patches(fig, "segment")) == 4
     # input -> 4 first boxes, 3 first -> second boxes, 4 branch tops -> the concatenation
     assert len(_patches(fig, "arrow")) == 11
-    assert _texts(fig, "label") == ["input", "1x1 conv, 64", "1x1 conv, 96", "3x3 conv, 128",
-                                    "1x1 conv, 16", "5x5 conv, 32", "3x3 max pool", "1x1 conv, 32"]
-    assert _texts(fig, "shape") == ["28x28x192", "28x28x64", "28x28x96", "28x28x128", "28x28x16",
-                                    "28x28x32", "28x28x192", "28x28x32"]
+    assert _texts(fig, "label") == [
+        "input",
+        "1x1 conv, 64",
+        "1x1 conv, 96",
+        "3x3 conv, 128",
+        "1x1 conv, 16",
+        "5x5 conv, 32",
+        "3x3 max pool",
+        "1x1 conv, 32",
+    ]
+    assert _texts(fig, "shape") == [
+        "28x28x192",
+        "28x28x64",
+        "28x28x96",
+        "28x28x128",
+        "28x28x16",
+        "28x28x32",
+        "28x28x192",
+        "28x28x32",
+    ]
     assert _texts(fig, "channels") == ["0-63", "64-191", "192-223", "224-255"]
     assert "28x28x256" in _texts(fig, "concat")[0]
     assert "(3a)" in fig.axes[0].get_title()
@@ -36,7 +52,9 @@ def test_inception_3a_draws_four_branches_and_their_shapes():
 
 
 def test_segments_are_as_wide_as_their_branches_and_in_order():
-    fig = inception.module(8, 4, 6, 2, 3, 5, input_shape=(9, 7, 10), name="small", title="a small one")
+    fig = inception.module(
+        8, 4, 6, 2, 3, 5, input_shape=(9, 7, 10), name="small", title="a small one"
+    )
     segments = _patches(fig, "segment")
     widths = [s.get_width() for s in segments]
     assert widths == pytest.approx([w * sum(widths) / 22 for w in (8, 6, 3, 5)])
@@ -60,15 +78,18 @@ def test_one_channel_branch_is_labelled_by_its_number():
     assert _texts(fig, "channels") == ["0-3", "4-6", "7", "8"]
 
 
-@pytest.mark.parametrize("kwargs, match", [
-    ({"f1": 0}, "f1 must be a positive integer"),
-    ({"f3": -4}, "f3 must be a positive integer"),
-    ({"f5_reduce": 2.5}, "f5_reduce"),
-    ({"pool_proj": True}, "pool_proj"),
-    ({"input_shape": (28, 28)}, "input_shape must be"),
-    ({"input_shape": 28}, "input_shape must be"),
-    ({"input_shape": (28, 0, 192)}, r"input_shape\[1\]"),
-])
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"f1": 0}, "f1 must be a positive integer"),
+        ({"f3": -4}, "f3 must be a positive integer"),
+        ({"f5_reduce": 2.5}, "f5_reduce"),
+        ({"pool_proj": True}, "pool_proj"),
+        ({"input_shape": (28, 28)}, "input_shape must be"),
+        ({"input_shape": 28}, "input_shape must be"),
+        ({"input_shape": (28, 0, 192)}, r"input_shape\[1\]"),
+    ],
+)
 def test_module_rejects_bad_sizes(kwargs, match):
     with pytest.raises(ValueError, match=match):
         inception.module(**kwargs)

@@ -26,8 +26,16 @@ def test_lenet5_architecture_draws_every_layer_with_its_shape():
     fig = lenet.architecture()
     assert plt.get_fignums() == before, "the figure must not be registered with pyplot"
     assert _texts(fig, "name") == ["input", "C1", "S2", "C3", "S4", "C5", "F6", "output"]
-    assert _texts(fig, "shape") == ["32x32x1", "28x28x6", "14x14x6", "10x10x16", "5x5x16",
-                                    "1x1x120", "84", "10"]
+    assert _texts(fig, "shape") == [
+        "32x32x1",
+        "28x28x6",
+        "14x14x6",
+        "10x10x16",
+        "5x5x16",
+        "1x1x120",
+        "84",
+        "10",
+    ]
     # planes: 1 + 6 + 6 + 8 + 8 + 8 (16, 16 and 120 maps capped at 8); bars: F6 and output
     assert len(_patches(fig, "plane")) == 37
     assert len(_patches(fig, "bar")) == 2
@@ -38,9 +46,16 @@ def test_lenet5_architecture_draws_every_layer_with_its_shape():
 
 
 def test_planes_scale_with_the_maps_and_kinds_pick_colours():
-    fig = lenet.architecture([("in", "image", (20, 10, 2)), ("conv", "conv 3x3", (18, 8, 3)),
-                              ("pool", "max pool", (9, 4, 3)), ("fc", "dense", (5,))],
-                             max_planes=2, title="a small net")
+    fig = lenet.architecture(
+        [
+            ("in", "image", (20, 10, 2)),
+            ("conv", "conv 3x3", (18, 8, 3)),
+            ("pool", "max pool", (9, 4, 3)),
+            ("fc", "dense", (5,)),
+        ],
+        max_planes=2,
+        title="a small net",
+    )
     planes = _patches(fig, "plane")
     assert len(planes) == 6
     heights = [p.get_height() for p in planes]
@@ -54,14 +69,17 @@ def test_planes_scale_with_the_maps_and_kinds_pick_colours():
     _renders(fig)
 
 
-@pytest.mark.parametrize("layers, match", [
-    ([], "1 to"),
-    ([("a", "conv", (5, 5))], "shape"),
-    ([("a", "conv", (5, 0, 3))], "positive"),
-    ([("a", "conv", (5, 5, 2.5))], "positive"),
-    ([("a", "conv")], "triples"),
-    ([("a", "dense", (3,))] * 13, "1 to 12"),
-])
+@pytest.mark.parametrize(
+    "layers, match",
+    [
+        ([], "1 to"),
+        ([("a", "conv", (5, 5))], "shape"),
+        ([("a", "conv", (5, 0, 3))], "positive"),
+        ([("a", "conv", (5, 5, 2.5))], "positive"),
+        ([("a", "conv")], "triples"),
+        ([("a", "dense", (3,))] * 13, "1 to 12"),
+    ],
+)
 def test_architecture_rejects_bad_layers(layers, match):
     with pytest.raises(ValueError, match=match):
         lenet.architecture(layers)
@@ -92,14 +110,17 @@ def test_c3_table_draws_any_table():
     assert "3 of 6" in fig.axes[0].get_title()
 
 
-@pytest.mark.parametrize("table, inputs, match", [
-    ([], 6, "at least one"),
-    ([(0, 6)], 6, "0..5"),
-    ([(1, 1)], 6, "distinct"),
-    ([()], 6, "output map 0"),
-    ([("a",)], 6, "must list"),
-    ([(0,)], 0, "inputs"),
-])
+@pytest.mark.parametrize(
+    "table, inputs, match",
+    [
+        ([], 6, "at least one"),
+        ([(0, 6)], 6, "0..5"),
+        ([(1, 1)], 6, "distinct"),
+        ([()], 6, "output map 0"),
+        ([("a",)], 6, "must list"),
+        ([(0,)], 0, "inputs"),
+    ],
+)
 def test_c3_table_rejects_bad_tables(table, inputs, match):
     with pytest.raises(ValueError, match=match):
         lenet.c3_connections(table, inputs=inputs)

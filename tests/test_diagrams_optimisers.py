@@ -12,7 +12,7 @@ from utils.diagrams import optimisers
 
 
 def _bowl(px, py):
-    return 1.0 + px ** 2 + 4.0 * py ** 2
+    return 1.0 + px**2 + 4.0 * py**2
 
 
 PATHS = {
@@ -48,7 +48,10 @@ def test_loss_paths_draws_contours_one_path_start_and_end_per_optimiser():
     starts, ends = _lines(ax, "start"), _lines(ax, "end")
     assert len(starts) == len(ends) == 2
     assert [tuple(np.ravel(e.get_xydata())) for e in ends] == [(-0.9, -0.1), (-1.2, 0.7)]
-    assert starts[0].get_color() == paths[0].get_color() and ends[1].get_color() == paths[1].get_color()
+    assert (
+        starts[0].get_color() == paths[0].get_color()
+        and ends[1].get_color() == paths[1].get_color()
+    )
     (star,) = _lines(ax, "minimum")
     assert tuple(np.ravel(star.get_xydata())) == (0.0, 0.0)
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
@@ -64,20 +67,23 @@ def test_loss_paths_handles_a_loss_with_negative_values_and_a_single_point():
     _renders(fig)
 
 
-@pytest.mark.parametrize("args, kwargs, match", [
-    (("not a function", PATHS, (-2, 2), (-1, 1)), {}, "function"),
-    ((_bowl, {}, (-2, 2), (-1, 1)), {}, "non-empty dict"),
-    ((_bowl, [[0, 0]], (-2, 2), (-1, 1)), {}, "non-empty dict"),
-    ((_bowl, {"a": np.zeros((3, 3))}, (-2, 2), (-1, 1)), {}, r"shape \(steps \+ 1, 2\)"),
-    ((_bowl, {"a": np.zeros((0, 2))}, (-2, 2), (-1, 1)), {}, r"shape \(steps \+ 1, 2\)"),
-    ((_bowl, {"a": [[0, 0], [np.inf, 1]]}, (-2, 2), (-1, 1)), {}, "diverge"),
-    ((_bowl, PATHS, (2, -2), (-1, 1)), {}, "xlim"),
-    ((_bowl, PATHS, (-2, 2), (0, 0)), {}, "ylim"),
-    ((_bowl, PATHS, (-2, 2), 3), {}, "ylim"),
-    ((_bowl, PATHS, (-2, 2), (-1, 1)), {"levels": 1}, "levels"),
-    ((lambda px, py: 1.0, PATHS, (-2, 2), (-1, 1)), {}, "shape of its inputs"),
-    ((_bowl, {str(k): [[0, 0]] for k in range(11)}, (-2, 2), (-1, 1)), {}, "at most 10"),
-])
+@pytest.mark.parametrize(
+    "args, kwargs, match",
+    [
+        (("not a function", PATHS, (-2, 2), (-1, 1)), {}, "function"),
+        ((_bowl, {}, (-2, 2), (-1, 1)), {}, "non-empty dict"),
+        ((_bowl, [[0, 0]], (-2, 2), (-1, 1)), {}, "non-empty dict"),
+        ((_bowl, {"a": np.zeros((3, 3))}, (-2, 2), (-1, 1)), {}, r"shape \(steps \+ 1, 2\)"),
+        ((_bowl, {"a": np.zeros((0, 2))}, (-2, 2), (-1, 1)), {}, r"shape \(steps \+ 1, 2\)"),
+        ((_bowl, {"a": [[0, 0], [np.inf, 1]]}, (-2, 2), (-1, 1)), {}, "diverge"),
+        ((_bowl, PATHS, (2, -2), (-1, 1)), {}, "xlim"),
+        ((_bowl, PATHS, (-2, 2), (0, 0)), {}, "ylim"),
+        ((_bowl, PATHS, (-2, 2), 3), {}, "ylim"),
+        ((_bowl, PATHS, (-2, 2), (-1, 1)), {"levels": 1}, "levels"),
+        ((lambda px, py: 1.0, PATHS, (-2, 2), (-1, 1)), {}, "shape of its inputs"),
+        ((_bowl, {str(k): [[0, 0]] for k in range(11)}, (-2, 2), (-1, 1)), {}, "at most 10"),
+    ],
+)
 def test_loss_paths_rejects_bad_input(args, kwargs, match):
     with pytest.raises(ValueError, match=match):
         optimisers.loss_paths(*args, **kwargs)
@@ -105,13 +111,16 @@ def test_loss_curves_default_steps_and_linear_scale():
     assert fig.axes[0].get_yscale() == "linear"
 
 
-@pytest.mark.parametrize("curves, kwargs, match", [
-    ({}, {}, "non-empty dict"),
-    ({"a": []}, {}, "non-empty 1-D"),
-    ({"a": [[1.0, 2.0]]}, {}, "non-empty 1-D"),
-    ({"a": [1.0, 0.0]}, {}, "log=False"),
-    ({"a": [1.0, 0.5]}, {"steps": [1, 2, 3]}, "steps has shape"),
-])
+@pytest.mark.parametrize(
+    "curves, kwargs, match",
+    [
+        ({}, {}, "non-empty dict"),
+        ({"a": []}, {}, "non-empty 1-D"),
+        ({"a": [[1.0, 2.0]]}, {}, "non-empty 1-D"),
+        ({"a": [1.0, 0.0]}, {}, "log=False"),
+        ({"a": [1.0, 0.5]}, {"steps": [1, 2, 3]}, "steps has shape"),
+    ],
+)
 def test_loss_curves_rejects_bad_input(curves, kwargs, match):
     with pytest.raises(ValueError, match=match):
         optimisers.loss_curves(curves, **kwargs)

@@ -12,11 +12,7 @@ from utils.diagrams import pooling
 
 # 3x3 windows with stride 2 on a 5x5 map: the 7 wins both top windows, the bottom-left
 # window holds two 5s (the first in reading order wins).
-X = np.array([[1, 0, 2, 1, 0],
-              [3, 1, 7, 0, 2],
-              [0, 2, 1, 1, 4],
-              [1, 5, 0, 3, 1],
-              [2, 1, 5, 6, 2]])
+X = np.array([[1, 0, 2, 1, 0], [3, 1, 7, 0, 2], [0, 2, 1, 1, 4], [1, 5, 0, 3, 1], [2, 1, 5, 6, 2]])
 DOUT = [[1, 2], [3, 4]]
 
 
@@ -54,8 +50,9 @@ def test_routing_follows_tensorflow_on_a_tie():
     # The bottom-left window's two 5s sit at (3, 1) and (4, 2): the first in reading order wins.
     fig = pooling.max_pool_routing(X, DOUT, 3, 2)
     ax_dx = fig.axes[2]
-    by_position = {(round(t.get_position()[1]), round(t.get_position()[0])): t.get_text()
-                   for t in ax_dx.texts}
+    by_position = {
+        (round(t.get_position()[1]), round(t.get_position()[0])): t.get_text() for t in ax_dx.texts
+    }
     assert by_position[3, 1] == "3" and by_position[4, 2] == "0"
     assert by_position[4, 3] == "4"
 
@@ -70,20 +67,23 @@ def test_routing_with_default_stride_and_negative_gradients():
 
 def test_routing_sums_negative_contributions_readably():
     x = np.zeros((3, 3))
-    x[1, 1] = 5.0                      # wins all four 2x2 windows at stride 1
+    x[1, 1] = 5.0  # wins all four 2x2 windows at stride 1
     fig = pooling.max_pool_routing(x, [[1.0, -2.0], [3.0, 0.5]], 2, 1)
     assert "1-2+3+0.50\n=2.50" in _texts(fig.axes[2])
 
 
-@pytest.mark.parametrize("args, match", [
-    ((np.zeros(5), [[1.0]], 2), "2-D"),
-    ((np.zeros((4, 4)), [[1.0]], 2), "pooled shape"),
-    ((np.zeros((4, 4)), [[1.0]], 0), "size >= 1"),
-    ((np.zeros((4, 4)), [[1.0]], 2, 0), "stride >= 1"),
-    ((np.zeros((2, 4)), [[1.0]], 3), "fits the map"),
-    ((np.zeros((11, 11)), np.zeros((5, 5)), 2), "too large"),
-    ((np.zeros((8, 8)), np.zeros((4, 4)), 2), "windows can be told apart"),
-])
+@pytest.mark.parametrize(
+    "args, match",
+    [
+        ((np.zeros(5), [[1.0]], 2), "2-D"),
+        ((np.zeros((4, 4)), [[1.0]], 2), "pooled shape"),
+        ((np.zeros((4, 4)), [[1.0]], 0), "size >= 1"),
+        ((np.zeros((4, 4)), [[1.0]], 2, 0), "stride >= 1"),
+        ((np.zeros((2, 4)), [[1.0]], 3), "fits the map"),
+        ((np.zeros((11, 11)), np.zeros((5, 5)), 2), "too large"),
+        ((np.zeros((8, 8)), np.zeros((4, 4)), 2), "windows can be told apart"),
+    ],
+)
 def test_routing_rejects_bad_input(args, match):
     with pytest.raises(ValueError, match=match):
         pooling.max_pool_routing(*args)

@@ -39,14 +39,17 @@ def test_weight_change_bars_draws_one_labelled_bar_per_run_and_block():
     assert all(len(c) == 1 for c in colours.values())
 
 
-@pytest.mark.parametrize("bad", [
-    {},
-    {"a": {}},
-    {"a": {"block1": 0.1}, "b": {"block2": 0.1}},
-    {"a": {"block1": 0.0}},
-    {"a": {"block1": float("nan")}},
-    [("a", {"block1": 0.1})],
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {},
+        {"a": {}},
+        {"a": {"block1": 0.1}, "b": {"block2": 0.1}},
+        {"a": {"block1": 0.0}},
+        {"a": {"block1": float("nan")}},
+        [("a", {"block1": 0.1})],
+    ],
+)
 def test_weight_change_bars_rejects_bad_input(bad):
     with pytest.raises(ValueError):
         practice.weight_change_bars(bad)

@@ -56,14 +56,17 @@ def test_depth_multiplier_gives_m_filters_per_channel():
     diagram_checks.renders(fig, 5000)
 
 
-@pytest.mark.parametrize("kwargs, match", [
-    ({"c_in": 0}, "c_in must be a positive integer"),
-    ({"c_out": 2.5}, "c_out must be a positive integer"),
-    ({"k": True}, "k must be a positive integer"),
-    ({"c_in": 9}, "at most 8"),
-    ({"c_in": 5, "depth_multiplier": 2}, "c_in \\* depth_multiplier"),
-    ({"depth_multiplier": 0}, "depth_multiplier"),
-])
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"c_in": 0}, "c_in must be a positive integer"),
+        ({"c_out": 2.5}, "c_out must be a positive integer"),
+        ({"k": True}, "k must be a positive integer"),
+        ({"c_in": 9}, "at most 8"),
+        ({"c_in": 5, "depth_multiplier": 2}, "c_in \\* depth_multiplier"),
+        ({"depth_multiplier": 0}, "depth_multiplier"),
+    ],
+)
 def test_depthwise_pointwise_rejects_bad_input(kwargs, match):
     with pytest.raises(ValueError, match=match):
         separable.depthwise_pointwise(**kwargs)
@@ -90,14 +93,17 @@ def test_dense_block_counts_channels_with_the_growth_rate():
     assert sorted(ends.count(x) for x in set(ends)) == [1, 2, 3, 4]
 
 
-@pytest.mark.parametrize("args, kwargs, match", [
-    ((0,), {}, "num_layers must be a positive integer"),
-    ((9,), {}, "at most 8"),
-    ((2.0,), {}, "num_layers"),
-    ((3,), {"input_channels": 16}, "both"),
-    ((3,), {"input_channels": 0, "growth_rate": 4}, "input_channels"),
-    ((3,), {"input_channels": 8, "growth_rate": -1}, "growth_rate"),
-])
+@pytest.mark.parametrize(
+    "args, kwargs, match",
+    [
+        ((0,), {}, "num_layers must be a positive integer"),
+        ((9,), {}, "at most 8"),
+        ((2.0,), {}, "num_layers"),
+        ((3,), {"input_channels": 16}, "both"),
+        ((3,), {"input_channels": 0, "growth_rate": 4}, "input_channels"),
+        ((3,), {"input_channels": 8, "growth_rate": -1}, "growth_rate"),
+    ],
+)
 def test_dense_block_rejects_bad_input(args, kwargs, match):
     with pytest.raises(ValueError, match=match):
         separable.dense_block_connections(*args, **kwargs)

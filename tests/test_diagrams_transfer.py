@@ -55,8 +55,10 @@ def test_transfer_vs_multitask_rejects_bad_task_names(a, b):
 
 def test_answer_counts_draws_every_count_with_its_names():
     counts = np.array([[3, 0, 1], [0, 2, 0]])
-    fig = transfer.answer_counts([("five to six", ["5", "6"], counts),
-                                  ("letters", ["C", "E"], counts[::-1])], ["0", "1", "2"])
+    fig = transfer.answer_counts(
+        [("five to six", ["5", "6"], counts), ("letters", ["C", "E"], counts[::-1])],
+        ["0", "1", "2"],
+    )
     ax = diagram_checks.axes_labelled(fig, "five to six")
     assert _texts(ax, "count") == ["3", "0", "1", "0", "2", "0"]
     assert [t.get_text() for t in ax.get_yticklabels()] == ["5", "6"]
@@ -66,13 +68,16 @@ def test_answer_counts_draws_every_count_with_its_names():
     diagram_checks.renders(fig)
 
 
-@pytest.mark.parametrize("panels, names, match", [
-    ([], ["0"], "at least one panel"),
-    ([("t", ["a"], [[1, 2]])], [], "at least one answer"),
-    ([("t", ["a", "b"], [[1, 2]])], ["0", "1"], "2 x 2"),
-    ([("t", ["a"], [[-1, 2]])], ["0", "1"], "non-negative"),
-    ([("t", ["a"])], ["0"], "triples"),
-])
+@pytest.mark.parametrize(
+    "panels, names, match",
+    [
+        ([], ["0"], "at least one panel"),
+        ([("t", ["a"], [[1, 2]])], [], "at least one answer"),
+        ([("t", ["a", "b"], [[1, 2]])], ["0", "1"], "2 x 2"),
+        ([("t", ["a"], [[-1, 2]])], ["0", "1"], "non-negative"),
+        ([("t", ["a"])], ["0"], "triples"),
+    ],
+)
 def test_answer_counts_rejects_bad_panels(panels, names, match):
     with pytest.raises(ValueError, match=match):
         transfer.answer_counts(panels, names)

@@ -29,8 +29,11 @@ def test_vision_tasks_draws_one_panel_per_task_with_its_output():
     assert plt.get_fignums() == before, "the figure must not be registered with pyplot"
     _renders(fig)
     assert [ax.get_title() for ax in fig.axes] == [
-        "image classification", "classification + localisation", "object detection",
-        "semantic segmentation"]
+        "image classification",
+        "classification + localisation",
+        "object detection",
+        "semantic segmentation",
+    ]
     boxes = [len(_gids(ax, "box")) for ax in fig.axes]
     assert boxes == [0, 1, 3, 0], "localisation boxes the cat, detection boxes all 3 objects"
     assert all(ax.get_xlabel().startswith("output:") for ax in fig.axes)
@@ -44,6 +47,7 @@ def test_segmentation_labels_every_pixel_and_the_balls_alike():
     labels = vision._label_map()
     assert labels.shape == (40, 64)
     assert set(np.unique(labels)) == {0, 1, 2, 3}  # sky, grass, cat, ball
+
     def at(x, y):  # the label of the pixel at scene point (x, y); 0.25 units per pixel
         return labels[int((10 - y) / 0.25), int(x / 0.25)]
 
@@ -64,8 +68,7 @@ def test_spike_counts_peak_at_the_preferred_angle_and_repeat_every_180_degrees()
     counts = vision.spike_counts([0, 30, 60, 90, 120, 150])
     assert counts.tolist() == [2, 11, 30, 11, 2, 2]
     assert counts.dtype.kind == "i"
-    np.testing.assert_array_equal(vision.spike_counts([10, 190, -170], preferred=10),
-                                  [30, 30, 30])
+    np.testing.assert_array_equal(vision.spike_counts([10, 190, -170], preferred=10), [30, 30, 30])
     for kwargs in ({"width": 0}, {"baseline": 40}, {"baseline": -1}, {"preferred": np.nan}):
         with pytest.raises(ValueError, match="Received"):
             vision.spike_counts([0, 90], **kwargs)
@@ -96,17 +99,38 @@ def test_orientation_tuning_draws_a_bar_and_a_spike_train_per_angle_and_the_curv
 
 EXERCISE_1_AREAS = ["V1", "V2", "V3", "V3a", "V3b", "V4", "V7", "MT", "MST"]
 # words of Exercise 1's roles: the picture must not pair any area with its role
-ROLE_WORDS = ["edge", "orientation", "contour", "texture", "colour", "color", "curve",
-              "stereo", "depth", "disparity", "motion", "moving", "direction", "speed",
-              "optic", "flow", "attention", "face", "memory", "background", "figure"]
+ROLE_WORDS = [
+    "edge",
+    "orientation",
+    "contour",
+    "texture",
+    "colour",
+    "color",
+    "curve",
+    "stereo",
+    "depth",
+    "disparity",
+    "motion",
+    "moving",
+    "direction",
+    "speed",
+    "optic",
+    "flow",
+    "attention",
+    "face",
+    "memory",
+    "background",
+    "figure",
+]
 
 
 def test_visual_areas_draws_every_area_of_exercise_1_and_the_routes():
     fig = vision.visual_areas()
     _renders(fig)
     ax = fig.axes[0]
-    drawn = {p.get_gid().split(":", 1)[1] for p in ax.patches
-             if (p.get_gid() or "").startswith("area:")}
+    drawn = {
+        p.get_gid().split(":", 1)[1] for p in ax.patches if (p.get_gid() or "").startswith("area:")
+    }
     assert drawn == set(vision.AREAS)
     assert set(EXERCISE_1_AREAS) <= drawn
     assert len(_gids(ax, "arrow")) == len(vision.EDGES)

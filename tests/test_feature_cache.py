@@ -13,6 +13,7 @@ def _computer(calls, n=6, d=3, seed=0):
         calls.append(1)
         rng = np.random.default_rng(seed)
         return rng.normal(size=(n, d)).astype("float32"), np.arange(n) % 2
+
     return compute
 
 
@@ -21,8 +22,9 @@ def test_computed_once_then_read(tmp_path, capsys):
     parts = {"base": "vgg16", "weights": "hed", "size": [150, 150], "data": "abc"}
     f1, l1 = feature_cache.cached("train", parts, _computer(calls), cache_dir=tmp_path)
     assert "computed 6" in capsys.readouterr().out
-    f2, l2 = feature_cache.cached("train", dict(reversed(parts.items())), _computer(calls),
-                                  cache_dir=tmp_path)
+    f2, l2 = feature_cache.cached(
+        "train", dict(reversed(parts.items())), _computer(calls), cache_dir=tmp_path
+    )
     assert "read 6" in capsys.readouterr().out and calls == [1]  # the same key, any order
     np.testing.assert_array_equal(f1, f2)
     np.testing.assert_array_equal(l1, l2)
@@ -31,8 +33,11 @@ def test_computed_once_then_read(tmp_path, capsys):
 
 def test_any_change_of_a_part_computes_again(tmp_path):
     calls = []
-    for parts in ({"base": "vgg16", "size": 150}, {"base": "vgg16", "size": 160},
-                  {"base": "mobilenet_v2", "size": 160}):
+    for parts in (
+        {"base": "vgg16", "size": 150},
+        {"base": "vgg16", "size": 160},
+        {"base": "mobilenet_v2", "size": 160},
+    ):
         feature_cache.cached("x", parts, _computer(calls), cache_dir=tmp_path, verbose=False)
     assert len(calls) == 3 and len(list(tmp_path.glob("*.npz"))) == 3
 
@@ -56,19 +61,22 @@ def test_a_file_with_another_key_is_not_trusted(tmp_path):
     source = next(tmp_path.glob("a-*.npz"))
     target = tmp_path / f"a-{feature_cache.cache_key({'k': 2})}.npz"
     source.rename(target)  # a file under the wrong name
-    features, _ = feature_cache.cached("a", {"k": 2}, _computer(calls, n=5), cache_dir=tmp_path,
-                                       verbose=False)
+    features, _ = feature_cache.cached(
+        "a", {"k": 2}, _computer(calls, n=5), cache_dir=tmp_path, verbose=False
+    )
     assert len(features) == 5 and len(calls) == 2
 
 
 def test_mismatched_lengths_and_bad_names_are_refused(tmp_path):
     with pytest.raises(ValueError, match="must match"):
-        feature_cache.cached("x", {"k": 1}, lambda: (np.zeros((3, 2)), np.zeros(2)),
-                             cache_dir=tmp_path)
+        feature_cache.cached(
+            "x", {"k": 1}, lambda: (np.zeros((3, 2)), np.zeros(2)), cache_dir=tmp_path
+        )
     assert not list(tmp_path.glob("*.npz"))  # nothing half-written
     with pytest.raises(ValueError, match="letter or digit"):
-        feature_cache.cached("//", {"k": 1}, lambda: (np.zeros((1, 1)), np.zeros(1)),
-                             cache_dir=tmp_path)
+        feature_cache.cached(
+            "//", {"k": 1}, lambda: (np.zeros((1, 1)), np.zeros(1)), cache_dir=tmp_path
+        )
     with pytest.raises(ValueError, match="at least one part"):
         feature_cache.cache_key({})
 
@@ -112,6 +120,8 @@ def test_pets_features_are_cached_in_file_order(monkeypatch, tmp_path, capsys):
     expected = model(tf.image.resize(images, (16, 16)) / 255.0).numpy().mean(axis=(1, 2))
     np.testing.assert_allclose(features["validation"][0], expected, rtol=1e-4, atol=1e-5)
     again = feature_cache.pets_features(base, data, cache_dir=tmp_path / "f")
-    assert "read" in capsys.readouterr().out and np.array_equal(again["train"][0], features["train"][0])
+    assert "read" in capsys.readouterr().out and np.array_equal(
+        again["train"][0], features["train"][0]
+    )
     parts = feature_cache.pets_feature_parts(base, data, "train")
     assert parts["order"].startswith("file order") and parts["image_size"] == [16, 16]

@@ -31,8 +31,11 @@ def _slug(name: str) -> str:
 
 
 def _digests(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def _auto_scores(db: Path, student: str) -> float:
@@ -67,8 +70,11 @@ def graded_class(tmp_path_factory):
     threading.Thread(target=accept, daemon=True).start()
 
     submitted = root / "autograde" / "submitted"
-    paths = {"solutions": str(root / "solutions" / A / NB), "gradebook": str(db),
-             "other": str(submitted / "honest" / A / NB)}
+    paths = {
+        "solutions": str(root / "solutions" / A / NB),
+        "gradebook": str(db),
+        "other": str(submitted / "honest" / A / NB),
+    }
     students = {}
     for kind in hostile.KINDS:
         student = _slug(kind.name)
@@ -87,14 +93,27 @@ def graded_class(tmp_path_factory):
     other_run.parent.mkdir(parents=True)
     other_run.write_text("{}")
 
-    settings = grading.GradingSettings(cell_timeout=5, notebook_timeout=300, workers=2, root=root,
-                                       limits=sandbox.Limits(memory_mb=1024, cpu_seconds=120))
+    settings = grading.GradingSettings(
+        cell_timeout=5,
+        notebook_timeout=300,
+        workers=2,
+        root=root,
+        limits=sandbox.Limits(memory_mb=1024, cpu_seconds=120),
+    )
     lines: list[str] = []
     outcomes = {o.student: o for o in grading.grade(A, settings=settings, echo=lines.append)}
     server.close()
-    return {"root": root, "db": db, "students": students, "outcomes": outcomes,
-            "before": before, "connections": connections, "settings": settings,
-            "progress": lines, "other_run": other_run}
+    return {
+        "root": root,
+        "db": db,
+        "students": students,
+        "outcomes": outcomes,
+        "before": before,
+        "connections": connections,
+        "settings": settings,
+        "progress": lines,
+        "other_run": other_run,
+    }
 
 
 @pytest.mark.parametrize("kind", hostile.KINDS, ids=lambda k: _slug(k.name))
@@ -108,8 +127,12 @@ def test_each_student_gets_what_they_earned_and_a_note(graded_class, kind):
     if kind.note:  # in the grader's notes at the top, or in a failed test's message
         first = nb.cells[0]
         notes = first.source if repair.NOTE_CELL_TAG in first.metadata.get("tags", []) else ""
-        messages = [o.get("evalue", "") for c in nb.cells for o in c.get("outputs", [])
-                    if o.get("output_type") == "error"]
+        messages = [
+            o.get("evalue", "")
+            for c in nb.cells
+            for o in c.get("outputs", [])
+            if o.get("output_type") == "error"
+        ]
         assert any(kind.note in text for text in [notes, *messages]), (notes, messages)
 
 
@@ -121,12 +144,15 @@ def test_student_code_changed_nothing_outside_its_sandbox(graded_class):
     with sqlite3.connect(graded_class["db"]) as con:
         assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     autograded = graded_class["root"] / "autograde" / "autograded"
-    for student, error in [("reads-the-solutions", "FileNotFoundError"),
-                           ("writes-another-submission", "FileNotFoundError"),
-                           ("opens-a-connection", "ConnectionRefusedError")]:
+    for student, error in [
+        ("reads-the-solutions", "FileNotFoundError"),
+        ("writes-another-submission", "FileNotFoundError"),
+        ("opens-a-connection", "ConnectionRefusedError"),
+    ]:
         nb = nbformat.read(autograded / student / A / NB, as_version=4)
-        cell = next(c for c in nb.cells
-                    if c.metadata.get("nbgrader", {}).get("grade_id") == hostile.LAST)
+        cell = next(
+            c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == hostile.LAST
+        )
         assert [o.get("ename") for o in cell.outputs if o.output_type == "error"] == [error]
 
 
@@ -134,13 +160,17 @@ def test_grader_json_records_the_limits_that_were_applied(graded_class):
     """What the sandbox's launcher enforced (not what was asked for) is in grader.json."""
     import json
 
-    record = json.loads((graded_class["root"] / "autograde" / "autograded" / "honest" / A
-                         / "grader.json").read_text())
+    record = json.loads(
+        (
+            graded_class["root"] / "autograde" / "autograded" / "honest" / A / "grader.json"
+        ).read_text()
+    )
     limits = record["limits"]
     assert set(limits) == {"cpu", "file size", "memory", "processes"}, limits
     assert limits["memory"].startswith("1024 MB") and limits["cpu"] == "120 s (rlimit)"
-    assert record["instructor_notes"] == [] or all("not enforced" in n
-                                                    for n in record["instructor_notes"])
+    assert record["instructor_notes"] == [] or all(
+        "not enforced" in n for n in record["instructor_notes"]
+    )
 
 
 def test_a_run_cleans_only_its_own_staging_folder(graded_class):
@@ -162,7 +192,9 @@ def test_a_second_run_skips_what_is_graded_and_force_regrades(graded_class, monk
     settings = graded_class["settings"]
     repaired = []
     real_repair = repair.repair
-    monkeypatch.setattr(repair, "repair", lambda *a, **k: repaired.append(1) or real_repair(*a, **k))
+    monkeypatch.setattr(
+        repair, "repair", lambda *a, **k: repaired.append(1) or real_repair(*a, **k)
+    )
     again = grading.grade(A, ["honest", "invalid-json"], settings, echo=lambda _: None)
     assert [o.status for o in again] == ["skipped", "skipped"]
     assert not repaired, "a submission that is skipped need not be read and repaired"

@@ -30,13 +30,17 @@ def _source(cell) -> str:
 def bound_names(source: str) -> set[str]:
     """Names a cell binds at the top level of the kernel's namespace."""
     table = symtable.symtable(source, "<cell>", "exec")
-    return {s.get_name() for s in table.get_symbols()
-            if s.is_assigned() or s.is_imported() or s.is_namespace()}
+    return {
+        s.get_name()
+        for s in table.get_symbols()
+        if s.is_assigned() or s.is_imported() or s.is_namespace()
+    }
 
 
 def used_names(source: str) -> set[str]:
     """Names a cell looks up in, or stores into, the kernel's global namespace: every
     top-level name, and the globals that its functions and classes read or declare."""
+
     def walk(table, top):
         for sym in table.get_symbols():
             if top or sym.is_global() or sym.is_declared_global():
@@ -64,8 +68,10 @@ def clashes(nb) -> list[str]:
         for name in sorted(bound_names(_source(cell))):
             users = [j for j, names in others.items() if name in names]
             if users:
-                found.append(f"grading cell {gid!r} (cell {i}) binds {name!r}, "
-                             f"which cell(s) {users} also use")
+                found.append(
+                    f"grading cell {gid!r} (cell {i}) binds {name!r}, "
+                    f"which cell(s) {users} also use"
+                )
     return found
 
 
@@ -73,7 +79,8 @@ def test_the_rule_catches_a_grading_cell_that_rebinds_a_demo_name():
     nb = nbformat.v4.new_notebook()
     demo = nbformat.v4.new_code_cell("edge_image = make_edge()\nprint(edge_image.sum())")
     grading = nbformat.v4.new_code_cell(
-        "for edge_image in [1, 2]:\n    check_equal(f(edge_image), 2)\ndef helper(): pass")
+        "for edge_image in [1, 2]:\n    check_equal(f(edge_image), 2)\ndef helper(): pass"
+    )
     grading.metadata["nbgrader"] = {"grade": True, "solution": False, "grade_id": "t", "points": 1}
     later = nbformat.v4.new_code_cell("helper()")
     nb.cells = [demo, grading, later]
@@ -87,6 +94,7 @@ def test_the_rule_catches_a_grading_cell_that_rebinds_a_demo_name():
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.parent.name for p in NOTEBOOKS])
 def test_grading_cells_bind_no_name_the_notebook_uses(path):
     found = clashes(nbformat.read(path, as_version=4))
-    assert not found, (f"{path.relative_to(ROOT)}: rename these names in the grading cell "
-                       "(e.g. add a suffix), so running the tests cannot change a demo:\n"
-                       + "\n".join(found))
+    assert not found, (
+        f"{path.relative_to(ROOT)}: rename these names in the grading cell "
+        "(e.g. add a suffix), so running the tests cannot change a demo:\n" + "\n".join(found)
+    )

@@ -15,7 +15,9 @@ import pytest
 from autograde import header
 
 ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOKS = sorted((ROOT / "solutions").glob("*/*.ipynb")) + sorted((ROOT / "course").glob("*/*.ipynb"))
+NOTEBOOKS = sorted((ROOT / "solutions").glob("*/*.ipynb")) + sorted(
+    (ROOT / "course").glob("*/*.ipynb")
+)
 URL = header.repository_url()
 
 
@@ -30,12 +32,15 @@ def test_header_cells_come_from_the_template(path):
     ids = [c.get("id") for c in cells]
     assert ids.count(header.COLAB_ID) == 1 and ids.count(header.BADGES_ID) == 1, ids[:5]
     assert ids.index(header.BADGES_ID) == 1 and ids.index(header.COLAB_ID) == 2, (
-        "the badges and the Colab cell come right after the title")
+        "the badges and the Colab cell come right after the title"
+    )
     colab = cells[2]
     assert colab.source == header.colab_cell_source(URL), (
-        f"{rel}: the Colab cell is not the template's; run `make release`")
+        f"{rel}: the Colab cell is not the template's; run `make release`"
+    )
     assert header.colab_url(URL, rel) in cells[1].source, (
-        f"{rel}: its badges do not open this notebook; run `make release`")
+        f"{rel}: its badges do not open this notebook; run `make release`"
+    )
     assert header.binder_url(URL, rel) in cells[1].source
     # Not an nbgrader cell: it is not graded, and grading never depends on it.
     assert "nbgrader" not in colab.metadata
@@ -77,8 +82,11 @@ def test_colab_cell_installs_the_kit_on_colab():
 
 def _requirement_in_cell() -> str:
     tree = ast.parse(header.colab_cell_source(URL))
-    strings = [n.value for n in ast.walk(tree) if isinstance(n, ast.Constant)
-               and isinstance(n.value, str) and " @ git+" in n.value]
+    strings = [
+        n.value
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Constant) and isinstance(n.value, str) and " @ git+" in n.value
+    ]
     assert len(strings) == 1, strings
     return strings[0]
 
@@ -90,8 +98,20 @@ def test_the_install_command_resolves_against_a_local_copy():
     name, _, url = _requirement_in_cell().partition(" @ ")
     assert url == f"git+{URL}"
     local = f"{name} @ {ROOT.as_uri()}"
-    proc = subprocess.run([sys.executable, "-m", "pip", "install", "--dry-run", "--no-index",
-                           "--no-build-isolation", local], capture_output=True, text=True)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--dry-run",
+            "--no-index",
+            "--no-build-isolation",
+            local,
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
     assert "Would install cnn-course-kit" in proc.stdout, proc.stdout[-2000:]
 
@@ -101,8 +121,14 @@ def test_a_fork_changes_one_line(tmp_path):
     nb = nbformat.read(NOTEBOOKS[0], as_version=4)
     assert header.apply(nb, "course/x/x.ipynb", fork)
     assert "git+https://github.com/someone/my-cnn-course" in nb.cells[2].source
-    assert "colab.research.google.com/github/someone/my-cnn-course/blob/main/course/x/x.ipynb" in nb.cells[1].source
-    assert "mybinder.org/v2/gh/someone/my-cnn-course/HEAD?labpath=course%2Fx%2Fx.ipynb" in nb.cells[1].source
+    assert (
+        "colab.research.google.com/github/someone/my-cnn-course/blob/main/course/x/x.ipynb"
+        in nb.cells[1].source
+    )
+    assert (
+        "mybinder.org/v2/gh/someone/my-cnn-course/HEAD?labpath=course%2Fx%2Fx.ipynb"
+        in nb.cells[1].source
+    )
     assert not header.apply(nb, "course/x/x.ipynb", fork), "applying twice changes nothing"
     assert [c.get("id") for c in nb.cells].count(header.COLAB_ID) == 1
 
@@ -116,4 +142,5 @@ def test_repository_must_be_on_github(bad):
 def test_readme_badges_are_current():
     text = (ROOT / "README.md").read_text()
     assert header.readme_badges(text, URL, header.first_notebook()) == text, (
-        "README.md's badges are out of date: run `make release`")
+        "README.md's badges are out of date: run `make release`"
+    )

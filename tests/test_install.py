@@ -16,9 +16,23 @@ ROOT = Path(__file__).resolve().parents[1]
 @pytest.mark.slow
 def test_wheel_contains_the_whole_utils_package(tmp_path):
     # --no-build-isolation: build with the setuptools already installed (dev extra), offline.
-    proc = subprocess.run([sys.executable, "-m", "pip", "wheel", str(ROOT), "--no-deps",
-                           "--no-build-isolation", "--quiet", "-w", str(tmp_path)],
-                          capture_output=True, text=True, cwd=tmp_path)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            str(ROOT),
+            "--no-deps",
+            "--no-build-isolation",
+            "--quiet",
+            "-w",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     wheel = next(tmp_path.glob("cnn_course_kit-*.whl"))
     names = set(zipfile.ZipFile(wheel).namelist())

@@ -24,9 +24,20 @@ NB = f"{A}.ipynb"
 
 def _student_nbgrader(args, cwd: Path, exchange: Path):
     env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
-    proc = subprocess.run([sys.executable, "-m", "nbgrader", *args, "--course=cnn-course-kit",
-                           f"--Exchange.root={exchange}"], cwd=cwd, env=env,
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "nbgrader",
+            *args,
+            "--course=cnn-course-kit",
+            f"--Exchange.root={exchange}",
+        ],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
@@ -50,10 +61,18 @@ def test_release_fetch_submit_collect_grade_feedback_export(tmp_path, monkeypatc
     assert (root / "course" / A / NB).exists()
 
     solved = hostile.solved(root / "course" / A / NB, root / "solutions" / A / NB)
-    answers = {c.metadata["nbgrader"]["grade_id"]: c.source for c in solved.cells
-               if c.metadata.get("nbgrader", {}).get("solution")}
-    wrong = dict(answers, preferred_orientation=answers["preferred_orientation"].replace(
-        "return float(angles[int(np.argmax(responses))] % 180)", "return float(np.argmax(responses))"))
+    answers = {
+        c.metadata["nbgrader"]["grade_id"]: c.source
+        for c in solved.cells
+        if c.metadata.get("nbgrader", {}).get("solution")
+    }
+    wrong = dict(
+        answers,
+        preferred_orientation=answers["preferred_orientation"].replace(
+            "return float(angles[int(np.argmax(responses))] % 180)",
+            "return float(np.argmax(responses))",
+        ),
+    )
     plans = {"alice": answers, "bob": wrong, "carol": {}}
     for student, plan in plans.items():
         home = tmp_path / "homes" / student
@@ -71,8 +90,10 @@ def test_release_fetch_submit_collect_grade_feedback_export(tmp_path, monkeypatc
     for student in plans:
         assert (root / "autograde" / "feedback" / student / A / f"{A}.html").exists()
     bob = (root / "autograde" / "feedback" / "bob" / A / f"{A}.html").read_text()
-    assert "A test of exercise &#x27;test_preferred_orientation&#x27; failed" in bob or \
-        "A test of exercise 'test_preferred_orientation' failed" in bob
+    assert (
+        "A test of exercise &#x27;test_preferred_orientation&#x27; failed" in bob
+        or "A test of exercise 'test_preferred_orientation' failed" in bob
+    )
     assert "Hint: Find the index of the largest response" in bob
     assert "BEGIN HIDDEN TESTS" not in bob and "make_bar(4, 0, width=2)" not in bob
 
@@ -124,9 +145,15 @@ def test_collect_refuses_a_zip_that_escapes(tmp_path):
     assert not (tmp_path / NB).exists()
 
 
-@pytest.mark.parametrize("name,student", [
-    (f"alice/{A}.ipynb", "alice"), (f"bob_{A}.ipynb", "bob"),
-    (f"Jane Doe_123_{A}-2.ipynb", "Jane_Doe"), (f"{A}.ipynb", None), ("x/other.ipynb", None),
-])
+@pytest.mark.parametrize(
+    "name,student",
+    [
+        (f"alice/{A}.ipynb", "alice"),
+        (f"bob_{A}.ipynb", "bob"),
+        (f"Jane Doe_123_{A}-2.ipynb", "Jane_Doe"),
+        (f"{A}.ipynb", None),
+        ("x/other.ipynb", None),
+    ],
+)
 def test_download_names(name, student):
     assert collect.match(Path(name), A) == student

@@ -25,12 +25,16 @@ def test_file_names_and_addresses_are_keras_own():
     assert notop.name == "vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5"
     assert notop.url.endswith("/keras-applications/vgg16/" + notop.name)
     assert notop.md5 == "6d6bbae143d832006294945121d1f1fc"
-    assert keras_files.weights_file("vgg16", (224, 224), top=True).name == \
-        "vgg16_weights_tf_dim_ordering_tf_kernels.h5"
+    assert (
+        keras_files.weights_file("vgg16", (224, 224), top=True).name
+        == "vgg16_weights_tf_dim_ordering_tf_kernels.h5"
+    )
     assert keras_files.weights_file("mobilenet_v2", (160, 160)).name.endswith("_1.0_160_no_top.h5")
     assert keras_files.weights_file("mobilenet_v2", (150, 150)).name.endswith("_1.0_224_no_top.h5")
-    assert keras_files.weights_file("mobilenet_v2", (160, 160), top=True).name == \
-        "mobilenet_v2_weights_tf_dim_ordering_tf_kernels_1.0_160.h5"
+    assert (
+        keras_files.weights_file("mobilenet_v2", (160, 160), top=True).name
+        == "mobilenet_v2_weights_tf_dim_ordering_tf_kernels_1.0_160.h5"
+    )
     assert keras_files.weights_file("mobilenet_v2", (96, 96)).md5 is None  # Keras publishes none
     with pytest.raises(ValueError, match="unknown network"):
         keras_files.weights_file("resnet9", (160, 160))
@@ -45,7 +49,9 @@ def test_keras_builds_the_same_file_names():
     assert keras_files.weights_file("vgg16", (224, 224)).url == vgg16.WEIGHTS_PATH_NO_TOP
     assert keras_files.weights_file("vgg16", (224, 224), top=True).url == vgg16.WEIGHTS_PATH
     assert '"6d6bbae143d832006294945121d1f1fc"' in inspect.getsource(vgg16)
-    assert keras_files.weights_file("mobilenet_v2", (160, 160)).url.startswith(mobilenet_v2.BASE_WEIGHT_PATH)
+    assert keras_files.weights_file("mobilenet_v2", (160, 160)).url.startswith(
+        mobilenet_v2.BASE_WEIGHT_PATH
+    )
     assert "_no_top.h5" in inspect.getsource(mobilenet_v2)
 
 
@@ -91,15 +97,19 @@ def test_offline_prefetch_never_downloads(keras_home, server, monkeypatch, capsy
 
 def test_make_data_asks_for_what_notebook_08_reads():
     names = {f.name for f in keras_files.NOTEBOOK_FILES}
-    assert names == {"mobilenet_v2_weights_tf_dim_ordering_tf_kernels_1.0_160_no_top.h5",
-                     "mobilenet_v2_weights_tf_dim_ordering_tf_kernels_1.0_160.h5",
-                     "vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5",
-                     "imagenet_class_index.json"}
+    assert names == {
+        "mobilenet_v2_weights_tf_dim_ordering_tf_kernels_1.0_160_no_top.h5",
+        "mobilenet_v2_weights_tf_dim_ordering_tf_kernels_1.0_160.h5",
+        "vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5",
+        "imagenet_class_index.json",
+    }
 
 
 def test_a_cached_file_failing_keras_md5_is_an_error(keras_home, capsys):
     keras_home.mkdir(parents=True)
     (keras_home / "bad.h5").write_bytes(b"damaged")
-    assert keras_files.prefetch([KerasFile("bad.h5", "", md5=hashlib.md5(b"good").hexdigest())]) == 1
+    assert (
+        keras_files.prefetch([KerasFile("bad.h5", "", md5=hashlib.md5(b"good").hexdigest())]) == 1
+    )
     assert "does not match Keras' own MD5" in capsys.readouterr().out
     assert not (keras_home / keras_files.MANIFEST).exists()  # a damaged file is never recorded

@@ -27,16 +27,27 @@ ROOT = Path(__file__).resolve().parents[1]
 KIT_JUPYTER = ROOT / "utils" / "jupyter"
 STUDENT, INSTRUCTOR = KIT_JUPYTER / "student", KIT_JUPYTER / "instructor"
 # nbgrader 0.9's instructor tools: lab plugins and the server extensions behind them.
-INSTRUCTOR_PLUGINS = {"@jupyter/nbgrader:create-assignment", "@jupyter/nbgrader:formgrader",
-                      "@jupyter/nbgrader:course-list"}
-INSTRUCTOR_SERVERS = {"nbgrader.server_extensions.formgrader",
-                      "nbgrader.server_extensions.course_list"}
+INSTRUCTOR_PLUGINS = {
+    "@jupyter/nbgrader:create-assignment",
+    "@jupyter/nbgrader:formgrader",
+    "@jupyter/nbgrader:course-list",
+}
+INSTRUCTOR_SERVERS = {
+    "nbgrader.server_extensions.formgrader",
+    "nbgrader.server_extensions.course_list",
+}
 STUDENT_SERVERS = {"nbgrader.server_extensions.assignment_list", "utils.jupyter.validate"}
 NBGRADER_VALIDATE = "nbgrader.server_extensions.validate_assignment"
 # What installing nbgrader writes to <prefix>/etc/jupyter (every tool on).
-NBGRADER_JSON = {"ServerApp": {"jpserver_extensions": {
-    **dict.fromkeys(INSTRUCTOR_SERVERS, True), NBGRADER_VALIDATE: True,
-    "nbgrader.server_extensions.assignment_list": True}}}
+NBGRADER_JSON = {
+    "ServerApp": {
+        "jpserver_extensions": {
+            **dict.fromkeys(INSTRUCTOR_SERVERS, True),
+            NBGRADER_VALIDATE: True,
+            "nbgrader.server_extensions.assignment_list": True,
+        }
+    }
+}
 
 
 def _effective(*config_dirs: Path) -> tuple[dict[str, bool], set[str]]:
@@ -46,9 +57,11 @@ def _effective(*config_dirs: Path) -> tuple[dict[str, bool], set[str]]:
     from jupyter_server.services.config.manager import ConfigManager
 
     servers = ExtensionConfigManager(
-        read_config_path=[str(d) for d in config_dirs]).get_jpserver_extensions()
-    page = ConfigManager(read_config_path=[str(d / "labconfig") for d in config_dirs]
-                         ).get("page_config")
+        read_config_path=[str(d) for d in config_dirs]
+    ).get_jpserver_extensions()
+    page = ConfigManager(read_config_path=[str(d / "labconfig") for d in config_dirs]).get(
+        "page_config"
+    )
     return servers, {name for name, off in page.get("disabledExtensions", {}).items() if off}
 
 
@@ -77,8 +90,11 @@ def _assert_student_tools(servers: dict[str, bool], disabled: set[str]) -> None:
     assert all(servers.get(name) for name in STUDENT_SERVERS), servers
     # Only one Validate handler may serve the URL: the kit's replaces nbgrader's.
     assert servers.get(NBGRADER_VALIDATE) is False, servers
-    assert not disabled & {"@jupyter/nbgrader:assignment-list",
-                           "@jupyter/nbgrader:validate-assignment", "@jupyter/nbgrader:menu"}
+    assert not disabled & {
+        "@jupyter/nbgrader:assignment-list",
+        "@jupyter/nbgrader:validate-assignment",
+        "@jupyter/nbgrader:menu",
+    }
 
 
 def _assert_instructor_tools(servers: dict[str, bool], disabled: set[str]) -> None:
@@ -129,8 +145,10 @@ def test_validate_stops_its_kernel_at_once_and_nothing_else_changes(monkeypatch,
 def test_validate_wraps_long_message_lines_only():
     from utils.jupyter.validate import wrap
 
-    message = ("CheckFailure: f(2) is not the expected value.\n  expected: [[0. 1.]\n"
-               "             [1. 0.]]\nHint: " + "word " * 30)
+    message = (
+        "CheckFailure: f(2) is not the expected value.\n  expected: [[0. 1.]\n"
+        "             [1. 0.]]\nHint: " + "word " * 30
+    )
     wrapped = wrap(message, 60)
     assert wrapped.splitlines()[:3] == message.splitlines()[:3]  # arrays keep their layout
     hint = wrapped.splitlines()[4:]
@@ -151,8 +169,9 @@ def test_validate_extension_replaces_only_nbgraders_validate_handler():
 
 def _page_config(lab) -> dict:
     html = lab.get("lab").decode()
-    found = re.search(r'<script id="jupyter-config-data" type="application/json">(.*?)</script>',
-                      html, flags=re.S)
+    found = re.search(
+        r'<script id="jupyter-config-data" type="application/json">(.*?)</script>', html, flags=re.S
+    )
     assert found, html[:2000]
     return json.loads(found.group(1))
 
@@ -172,8 +191,15 @@ def small_assignment(path: Path) -> None:
 
     def cell(source, grade_id, **flags):
         c = nbformat.v4.new_code_cell(source)
-        c.metadata["nbgrader"] = {"schema_version": 3, "grade_id": grade_id, "solution": False,
-                                  "grade": False, "locked": False, "task": False, **flags}
+        c.metadata["nbgrader"] = {
+            "schema_version": 3,
+            "grade_id": grade_id,
+            "solution": False,
+            "grade": False,
+            "locked": False,
+            "task": False,
+            **flags,
+        }
         if flags.get("locked"):
             c.metadata.nbgrader["checksum"] = compute_checksum(c)
         return c
@@ -182,11 +208,22 @@ def small_assignment(path: Path) -> None:
     nb.cells = [
         cell("from utils.checks import check_close", "setup", locked=True),
         cell("def scale(x):\n    return x + 1", "scale", solution=True),
-        cell('"""scale multiplies by 3."""\ncheck_close(scale(1), 3.0, name="scale(1)", '
-             'hint="Multiply, do not add.")', "test_scale", grade=True, locked=True, points=1),
+        cell(
+            '"""scale multiplies by 3."""\ncheck_close(scale(1), 3.0, name="scale(1)", '
+            'hint="Multiply, do not add.")',
+            "test_scale",
+            grade=True,
+            locked=True,
+            points=1,
+        ),
         cell("def other():\n    raise NotImplementedError()", "other", solution=True),
-        cell('"""other returns 1."""\nassert other() == 1', "test_other", grade=True,
-             locked=True, points=1),
+        cell(
+            '"""other returns 1."""\nassert other() == 1',
+            "test_other",
+            grade=True,
+            locked=True,
+            points=1,
+        ),
     ]
     nbformat.write(nb, path)
 
@@ -219,9 +256,12 @@ def test_make_lab_has_student_tools_and_validate_puts_the_message_first(tmp_path
         version = json.loads(lab.get(f"nbgrader_version?version={nbgrader.__version__}"))
         assert version["success"], version
         small_assignment(workspace / "small.ipynb")
-        request = urllib.request.Request(lab.url("assignments/validate"), method="POST",
-                                         data=json.dumps({"path": "small.ipynb"}).encode(),
-                                         headers={"Content-Type": "application/json"})
+        request = urllib.request.Request(
+            lab.url("assignments/validate"),
+            method="POST",
+            data=json.dumps({"path": "small.ipynb"}).encode(),
+            headers={"Content-Type": "application/json"},
+        )
         with urllib.request.urlopen(request, timeout=300) as resp:
             reply = json.loads(resp.read())
         assert reply["success"], reply

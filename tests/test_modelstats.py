@@ -20,22 +20,25 @@ def _model(input_shape, *stack):
     return keras.Model(inputs, x)
 
 
-@pytest.mark.parametrize("layer, input_shape, expected", [
-    # 5 x 6 x 2 -> 3 x 4 x 4 outputs, each a dot product of 3 * 3 * 2 terms
-    (layers.Conv2D(4, 3), (5, 6, 2), 3 * 4 * 4 * 3 * 3 * 2),
-    # stride 2, "same": ceil(5/2) x ceil(6/2) = 3 x 3 outputs
-    (layers.Conv2D(4, 3, strides=2, padding="same"), (5, 6, 2), 3 * 3 * 4 * 3 * 3 * 2),
-    # two groups: each filter sees 2 of the 4 input channels
-    (layers.Conv2D(6, 3, groups=2), (5, 6, 4), 3 * 4 * 6 * 3 * 3 * 2),
-    # a non-square kernel
-    (layers.Conv2D(3, (1, 5)), (4, 7, 2), 4 * 3 * 3 * 1 * 5 * 2),
-    # depthwise: one 3 x 3 dot product per channel and multiplier per output position
-    (layers.DepthwiseConv2D(3, depth_multiplier=2), (5, 6, 3), 3 * 4 * 3 * 2 * 3 * 3),
-    # separable with stride 2 on 7 x 7 x 3: 3 x 3 outputs; depthwise 9*3*9 + pointwise 9*3*5
-    (layers.SeparableConv2D(5, 3, strides=2), (7, 7, 3), 9 * 3 * 9 + 9 * 3 * 5),
-    (layers.Dense(7), (10,), 70),
-    (layers.Dense(7), (4, 10), 4 * 70),  # a dense layer on a sequence: once per position
-])
+@pytest.mark.parametrize(
+    "layer, input_shape, expected",
+    [
+        # 5 x 6 x 2 -> 3 x 4 x 4 outputs, each a dot product of 3 * 3 * 2 terms
+        (layers.Conv2D(4, 3), (5, 6, 2), 3 * 4 * 4 * 3 * 3 * 2),
+        # stride 2, "same": ceil(5/2) x ceil(6/2) = 3 x 3 outputs
+        (layers.Conv2D(4, 3, strides=2, padding="same"), (5, 6, 2), 3 * 3 * 4 * 3 * 3 * 2),
+        # two groups: each filter sees 2 of the 4 input channels
+        (layers.Conv2D(6, 3, groups=2), (5, 6, 4), 3 * 4 * 6 * 3 * 3 * 2),
+        # a non-square kernel
+        (layers.Conv2D(3, (1, 5)), (4, 7, 2), 4 * 3 * 3 * 1 * 5 * 2),
+        # depthwise: one 3 x 3 dot product per channel and multiplier per output position
+        (layers.DepthwiseConv2D(3, depth_multiplier=2), (5, 6, 3), 3 * 4 * 3 * 2 * 3 * 3),
+        # separable with stride 2 on 7 x 7 x 3: 3 x 3 outputs; depthwise 9*3*9 + pointwise 9*3*5
+        (layers.SeparableConv2D(5, 3, strides=2), (7, 7, 3), 9 * 3 * 9 + 9 * 3 * 5),
+        (layers.Dense(7), (10,), 70),
+        (layers.Dense(7), (4, 10), 4 * 70),  # a dense layer on a sequence: once per position
+    ],
+)
 def test_multiply_adds_match_hand_counts(layer, input_shape, expected):
     model = _model(input_shape, layer)
     assert modelstats.count_multiply_adds(model) == expected
@@ -88,10 +91,14 @@ def test_depth_is_the_longest_weighted_path_not_the_layer_count():
 
 
 def test_compare_models_rows_and_table():
-    rows = modelstats.compare_models({
-        "a": lambda: _model((6, 5, 3), layers.Conv2D(2, 3), layers.Flatten(), layers.Dense(3)),
-        "b": lambda: _model((4,), layers.Dense(2)),
-    }, repeats=2, warmup=1)
+    rows = modelstats.compare_models(
+        {
+            "a": lambda: _model((6, 5, 3), layers.Conv2D(2, 3), layers.Flatten(), layers.Dense(3)),
+            "b": lambda: _model((4,), layers.Dense(2)),
+        },
+        repeats=2,
+        warmup=1,
+    )
     assert [r["name"] for r in rows] == ["a", "b"]
     a = rows[0]
     assert a["input"] == "6x5" and a["depth"] == 2

@@ -26,8 +26,10 @@ def _notebook(kind: str, assignment: str) -> Path:
 
 def _comparable(path: Path) -> dict:
     nb = json.loads(path.read_text())
-    return {"metadata": nb["metadata"], "cells": [
-        {k: c.get(k) for k in ("cell_type", "source", "metadata")} for c in nb["cells"]]}
+    return {
+        "metadata": nb["metadata"],
+        "cells": [{k: c.get(k) for k in ("cell_type", "source", "metadata")} for c in nb["cells"]],
+    }
 
 
 def test_there_are_notebooks():
@@ -52,9 +54,12 @@ def test_student_notebook_hides_answers_and_outputs(assignment):
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_every_exercise_has_visible_and_hidden_tests(assignment):
     nb = nbformat.read(_notebook("solutions", assignment), as_version=4)
-    tests = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")
-             and c.cell_type == "code"]
-    assert len(tests) >= 5, f"{assignment}: {len(tests)} auto-graded exercises, the course promises 5"
+    tests = [
+        c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade") and c.cell_type == "code"
+    ]
+    assert len(tests) >= 5, (
+        f"{assignment}: {len(tests)} auto-graded exercises, the course promises 5"
+    )
     for cell in tests:
         gid = cell.metadata["nbgrader"]["grade_id"]
         visible = cell.source.split("### BEGIN HIDDEN TESTS")[0]
@@ -67,10 +72,15 @@ def test_every_exercise_has_visible_and_hidden_tests(assignment):
 def test_written_answers_show_the_student_one_prompt(assignment):
     """The solution's answer is the whole cell (nbgrader swaps it for one prompt); a stub line
     left above ### BEGIN SOLUTION would show the student the prompt twice."""
+
     def written(kind):
         nb = nbformat.read(_notebook(kind, assignment), as_version=4)
-        return {c.metadata["nbgrader"]["grade_id"]: c.source for c in nb.cells
-                if c.cell_type == "markdown" and c.metadata.get("nbgrader", {}).get("solution")}
+        return {
+            c.metadata["nbgrader"]["grade_id"]: c.source
+            for c in nb.cells
+            if c.cell_type == "markdown" and c.metadata.get("nbgrader", {}).get("solution")
+        }
+
     answers, prompts = written("solutions"), written("course")
     assert answers, f"{assignment}: no written answer"
     for gid, text in answers.items():
@@ -82,9 +92,13 @@ def test_written_answers_show_the_student_one_prompt(assignment):
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_course_matches_a_fresh_generation(assignment, tmp_path):
     release.generate(assignment, tmp_path)
-    fresh, committed = tmp_path / assignment / f"{assignment}.ipynb", _notebook("course", assignment)
+    fresh, committed = (
+        tmp_path / assignment / f"{assignment}.ipynb",
+        _notebook("course", assignment),
+    )
     assert _comparable(fresh) == _comparable(committed), (
-        f"course/{assignment} differs from what solutions/ generates: run `make release`.")
+        f"course/{assignment} differs from what solutions/ generates: run `make release`."
+    )
 
 
 @pytest.mark.slow
@@ -92,9 +106,24 @@ def test_course_matches_a_fresh_generation(assignment, tmp_path):
 def test_solution_runs_under_nbval(assignment):
     env = dict(os.environ, COURSE_PROFILE="smoke", COURSE_OFFLINE="1")
     proc = subprocess.run(
-        [sys.executable, "-m", "pytest", "--nbval-lax", "-q", "-p", "no:cacheprovider",
-         "--rootdir", str(ROOT / "solutions"), str(_notebook("solutions", assignment))],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "--nbval-lax",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "--rootdir",
+            str(ROOT / "solutions"),
+            str(_notebook("solutions", assignment)),
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
 
 
@@ -109,12 +138,17 @@ def test_grading_round_trip(assignment, tmp_path):
     and the same SafeExecute, all cases of the notebook in one kernel (autograde.cases): it
     must lose exactly its exercise's points, each of them entirely."""
     wrongs = WRONG_ANSWERS.get(assignment, [])
-    assert wrongs, f"{assignment}: add plausible wrong answers to tests/wrong_answers/nb<assignment>.py"
+    assert wrongs, (
+        f"{assignment}: add plausible wrong answers to tests/wrong_answers/nb<assignment>.py"
+    )
     solution = nbformat.read(_notebook("solutions", assignment), as_version=4)
     graded_only = tmp_path / "graded-only.ipynb"
     nbformat.write(roundtrip.graded_cells_only(solution), graded_only)
-    submissions = {"solved": _notebook("solutions", assignment),
-                   "unsolved": _notebook("course", assignment), "graded-only": graded_only}
+    submissions = {
+        "solved": _notebook("solutions", assignment),
+        "unsolved": _notebook("course", assignment),
+        "graded-only": graded_only,
+    }
     results = roundtrip.autograde(assignment, submissions, tmp_path / "course-dir")
 
     solved = results["solved"]
@@ -123,20 +157,27 @@ def test_grading_round_trip(assignment, tmp_path):
     cut = results["graded-only"]
     assert cut.auto_score == cut.auto_max == solved.auto_max, (
         "without its demo cells the solution loses points: a graded cell needs a name that "
-        f"roundtrip.graded_cells_only did not see being defined: {cut.cells}")
+        f"roundtrip.graded_cells_only did not see being defined: {cut.cells}"
+    )
 
     assert results["unsolved"].auto_score == 0, results["unsolved"].cells
     # A grading cell whose last line leaves a value is read by nbgrader as partial credit.
     assert "cannot be converted to" not in solved.log, solved.log[-3000:]
     # In the grader's kernel too, the setup cell prints the banner and nothing else.
     graded = nbformat.read(solved.autograded_notebook, as_version=4)
-    setup = next(c for c in graded.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "setup")
+    setup = next(
+        c for c in graded.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "setup"
+    )
     shown = [(o.get("output_type"), o.get("name"), o.get("text", "")) for o in setup.outputs]
-    assert len(shown) == 1 and shown[0][:2] == ("stream", "stdout") and \
-        shown[0][2].startswith("[course] "), f"the graded setup cell showed {shown}"
+    assert (
+        len(shown) == 1
+        and shown[0][:2] == ("stream", "stdout")
+        and shown[0][2].startswith("[course] ")
+    ), f"the graded setup cell showed {shown}"
 
-    judged = cases.judge(solution, [{"cell": w["cell"], "source": cases.mutated_source(solution, w)}
-                                    for w in wrongs])
+    judged = cases.judge(
+        solution, [{"cell": w["cell"], "source": cases.mutated_source(solution, w)} for w in wrongs]
+    )
     for wrong, scores in zip(wrongs, judged):
         lost = {gid for gid, (score, most) in scores.items() if score < most}
         assert lost == wrong["loses"], f"{wrong['name']}: lost points in {lost or 'no cell'}"
@@ -160,14 +201,18 @@ def _points(assignment: str) -> tuple[float, float]:
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_readme_course_map_states_the_real_points(assignment):
     auto, manual = _points(assignment)
-    rows = [line for line in (ROOT / "README.md").read_text().splitlines()
-            if line.startswith("|") and f"`{assignment}`" in line]
+    rows = [
+        line
+        for line in (ROOT / "README.md").read_text().splitlines()
+        if line.startswith("|") and f"`{assignment}`" in line
+    ]
     assert len(rows) == 1, f"README's course map needs one row for {assignment}"
     expected = f"{auto:g} auto + {manual:g} written" if manual else f"{auto:g} auto"
     assert expected in rows[0], f"README says {rows[0]!r}; the notebook has {expected}"
     header = nbformat.read(_notebook("solutions", assignment), as_version=4).cells[0].source
     assert f"{auto:g} auto-graded" in header and f"{manual:g} for a written answer" in header, (
-        "the notebook's first cell should state its points")
+        "the notebook's first cell should state its points"
+    )
 
 
 def test_readme_first_screen_states_the_course_totals():
@@ -182,10 +227,15 @@ def test_readme_first_screen_states_the_course_totals():
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_notebook_states_the_time_the_course_map_gives(assignment):
-    rows = [line for line in (ROOT / "README.md").read_text().splitlines()
-            if line.startswith("|") and f"`{assignment}`" in line]
+    rows = [
+        line
+        for line in (ROOT / "README.md").read_text().splitlines()
+        if line.startswith("|") and f"`{assignment}`" in line
+    ]
     time = rows[0].strip().strip("|").split("|")[-1].strip()
     assert time, f"README's course map gives no time for {assignment}"
     header = nbformat.read(_notebook("solutions", assignment), as_version=4).cells[0].source
-    stated = f"About {time}".replace(" min", " minutes") if time.endswith(" min") else f"About {time}"
+    stated = (
+        f"About {time}".replace(" min", " minutes") if time.endswith(" min") else f"About {time}"
+    )
     assert stated in header, f"the notebook's first cell should say {stated!r}, as the README does"

@@ -32,7 +32,7 @@ def _environment_pip() -> list[str]:
     lines = (ROOT / "environment.yml").read_text().splitlines()
     start = next(i for i, line in enumerate(lines) if line.strip() == "- pip:")
     out = []
-    for line in lines[start + 1:]:
+    for line in lines[start + 1 :]:
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         if not line.startswith(" " * 6):
@@ -48,8 +48,7 @@ def _student_requirements() -> dict[str, str]:
     extras = project["optional-dependencies"]
     cpu = [r for r in extras["cpu"] if "darwin" not in r or "!=" in r]
     lab = [r for r in extras["lab"] if "python_version" not in r]  # the yml pins Python 3.11
-    return {_name(r): r.split(";")[0].replace(" ", "")
-            for r in project["dependencies"] + cpu + lab}
+    return {_name(r): r.split(";")[0].replace(" ", "") for r in project["dependencies"] + cpu + lab}
 
 
 def test_environment_yml_names_the_same_packages_as_pyproject():
@@ -57,7 +56,8 @@ def test_environment_yml_names_the_same_packages_as_pyproject():
     listed = {_name(r) for r in _environment_pip()}
     assert listed == wanted, (
         "environment.yml and pyproject.toml disagree. Only in environment.yml: "
-        f"{sorted(listed - wanted)}; only in pyproject.toml: {sorted(wanted - listed)}")
+        f"{sorted(listed - wanted)}; only in pyproject.toml: {sorted(wanted - listed)}"
+    )
 
 
 def test_environment_yml_uses_the_same_version_ranges():
@@ -77,9 +77,13 @@ def test_binder_postbuild_installs_the_kit_and_its_lab_settings(tmp_path):
     """Binder's postBuild, run here into a scratch prefix (offline: no build isolation)."""
     post = ROOT / "postBuild"
     assert post.stat().st_mode & 0o111, "postBuild must be executable (repo2docker runs it)"
-    env = dict(os.environ, PIP_PREFIX=str(tmp_path), PIP_NO_BUILD_ISOLATION="0",
-               PIP_IGNORE_INSTALLED="1",  # leave this environment's editable install alone
-               PATH=str(Path(sys.executable).parent) + os.pathsep + os.environ["PATH"])
+    env = dict(
+        os.environ,
+        PIP_PREFIX=str(tmp_path),
+        PIP_NO_BUILD_ISOLATION="0",
+        PIP_IGNORE_INSTALLED="1",  # leave this environment's editable install alone
+        PATH=str(Path(sys.executable).parent) + os.pathsep + os.environ["PATH"],
+    )
     proc = subprocess.run([str(post)], cwd=ROOT, env=env, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
     assert (tmp_path / "etc/jupyter/labconfig/default_setting_overrides.json").is_file()
@@ -98,14 +102,27 @@ def test_every_make_target_in_the_help_exists():
     makefile = (ROOT / "Makefile").read_text()
     for target in re.findall(r"^#\s+make ([\w-]+)", makefile, flags=re.M):
         rule = rf"^(?:[\w-]+ )*{re.escape(target)}(?: [\w-]+)*:"
-        assert re.search(rule, makefile, flags=re.M), f"make {target} is in the help but has no rule"
+        assert re.search(rule, makefile, flags=re.M), (
+            f"make {target} is in the help but has no rule"
+        )
 
 
 def test_ruff_passes_on_code_and_notebooks():
-    targets = [p for p in ("utils", "autograde", "tests", "solutions", "course") if (ROOT / p).exists()]
-    proc = subprocess.run([sys.executable, "-m", "ruff", "check", *targets], cwd=ROOT,
-                          capture_output=True, text=True)
+    targets = [
+        p for p in ("utils", "autograde", "tests", "solutions", "course") if (ROOT / p).exists()
+    ]
+    proc = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", *targets], cwd=ROOT, capture_output=True, text=True
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
+    code = [p for p in ("utils", "autograde", "tests") if (ROOT / p).exists()]
+    proc = subprocess.run(
+        [sys.executable, "-m", "ruff", "format", "--check", *code],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 0, "run `ruff format utils autograde tests`:\n" + proc.stdout
 
 
 def _kit_modules() -> list[str]:
@@ -126,8 +143,12 @@ def _kit_modules() -> list[str]:
 
 def test_the_module_list_is_complete():
     names = _kit_modules()
-    assert {"utils.reference", "utils.datasets.standin", "autograde.course", "autograde.split"} \
-        <= set(names), names
+    assert {
+        "utils.reference",
+        "utils.datasets.standin",
+        "autograde.course",
+        "autograde.split",
+    } <= set(names), names
 
 
 @pytest.mark.parametrize("module", _kit_modules())
@@ -137,6 +158,11 @@ def test_every_module_is_documented(module):
     m = importlib.import_module(module)
     assert (m.__doc__ or "").strip(), f"{m.__name__} has no module docstring"
     public = [getattr(m, n) for n in dir(m) if not n.startswith("_")]
-    undocumented = [f.__name__ for f in public if callable(f) and
-                    getattr(f, "__module__", "") == m.__name__ and not (f.__doc__ or "").strip()]
+    undocumented = [
+        f.__name__
+        for f in public
+        if callable(f)
+        and getattr(f, "__module__", "") == m.__name__
+        and not (f.__doc__ or "").strip()
+    ]
     assert not undocumented, f"{m.__name__}: no docstring on {undocumented}"

@@ -64,8 +64,13 @@ def test_feature_maps_accepts_batch_of_one_only():
 
 
 def test_training_curves_from_history_dict():
-    hist = {"loss": [1.0, 0.5], "val_loss": [1.1, 0.7], "accuracy": [0.5, 0.8],
-            "val_accuracy": [0.4, 0.7], "learning_rate": [0.1, 0.1]}
+    hist = {
+        "loss": [1.0, 0.5],
+        "val_loss": [1.1, 0.7],
+        "accuracy": [0.5, 0.8],
+        "val_accuracy": [0.4, 0.7],
+        "learning_rate": [0.1, 0.1],
+    }
     fig = plots.training_curves(hist)
     assert [ax.get_title() for ax in fig.axes] == ["loss", "accuracy"]
     assert len(fig.axes[0].lines) == 2

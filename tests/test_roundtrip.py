@@ -15,17 +15,19 @@ def _cell(source, grade_id=None, **meta):
 
 
 def _notebook():
-    return new_notebook(cells=[
-        _cell("import numpy as np\ncfg = 1", "setup", grade=False, locked=True),
-        new_markdown_cell("## A kernel"),
-        _cell("BASE = np.ones(3)"),                                  # read by DOUBLE's cell
-        _cell("DOUBLE = 2 * BASE"),                                  # read by the solution
-        _cell("import matplotlib.pyplot as plt\nplt.plot(DOUBLE)"),  # a plot: not needed
-        _cell("def f(x):\n    total = x + DOUBLE\n    return total", "f", solution=True),
-        _cell("for total in range(3):\n    print(f(total))"),        # binds `total`, a local of f
-        _cell("x_t = 1.0\ncheck_close(f(x_t), 3.0)", "test_f", grade=True, points=1),
-        _cell("x_t = 5\nprint(x_t)"),        # binds a name the grading cell binds before reading
-    ])
+    return new_notebook(
+        cells=[
+            _cell("import numpy as np\ncfg = 1", "setup", grade=False, locked=True),
+            new_markdown_cell("## A kernel"),
+            _cell("BASE = np.ones(3)"),  # read by DOUBLE's cell
+            _cell("DOUBLE = 2 * BASE"),  # read by the solution
+            _cell("import matplotlib.pyplot as plt\nplt.plot(DOUBLE)"),  # a plot: not needed
+            _cell("def f(x):\n    total = x + DOUBLE\n    return total", "f", solution=True),
+            _cell("for total in range(3):\n    print(f(total))"),  # binds `total`, a local of f
+            _cell("x_t = 1.0\ncheck_close(f(x_t), 3.0)", "test_f", grade=True, points=1),
+            _cell("x_t = 5\nprint(x_t)"),  # binds a name the grading cell binds before reading
+        ]
+    )
 
 
 def test_keeps_the_graded_cells_and_what_they_read_transitively():
@@ -44,14 +46,27 @@ def test_keeps_what_a_definition_reads_when_it_runs():
     at the top level: the cells that bind those names are needed (notebook 10's
     ``def shallow_cnn(input_shape=BUDGET_SHAPE)``)."""
     nb = _notebook()
-    nb.cells[1:1] = [_cell("SIZE = (150, 150, 3)"), _cell("def tag(f):\n    return f"),
-                     _cell("class Base:\n    pass"), _cell("UNUSED_DEFAULT = 4")]
-    nb.cells.append(_cell("@tag\ndef build(shape=SIZE):\n    return shape\n\n\n"
-                          "class Model(Base):\n    def size(self, n=UNUSED_INSIDE):\n        return n",
-                          "build", solution=True))
-    nb.cells.append(_cell("check_equal(build(), (150, 150, 3))", "test_build", grade=True, points=1))
+    nb.cells[1:1] = [
+        _cell("SIZE = (150, 150, 3)"),
+        _cell("def tag(f):\n    return f"),
+        _cell("class Base:\n    pass"),
+        _cell("UNUSED_DEFAULT = 4"),
+    ]
+    nb.cells.append(
+        _cell(
+            "@tag\ndef build(shape=SIZE):\n    return shape\n\n\n"
+            "class Model(Base):\n    def size(self, n=UNUSED_INSIDE):\n        return n",
+            "build",
+            solution=True,
+        )
+    )
+    nb.cells.append(
+        _cell("check_equal(build(), (150, 150, 3))", "test_build", grade=True, points=1)
+    )
     sources = [c.source for c in roundtrip.graded_cells_only(nb).cells if c.cell_type == "code"]
-    assert {"SIZE = (150, 150, 3)", "def tag(f):\n    return f", "class Base:\n    pass"} <= set(sources)
+    assert {"SIZE = (150, 150, 3)", "def tag(f):\n    return f", "class Base:\n    pass"} <= set(
+        sources
+    )
     assert "UNUSED_DEFAULT = 4" not in sources
 
 
@@ -65,9 +80,12 @@ def test_a_comprehension_reads_its_first_iterable_at_the_top_level():
     assert "g" in _names("x = {k: v for k, v in g.items()}")[1]
     assert "b" not in _names("x = [f(b) for b in (g, h)]")[1]
     nb = _notebook()
-    nb.cells.append(_cell("def g():\n    return 1\n\n\ndef h():\n    return 2", "gh", solution=True))
-    nb.cells.append(_cell("check_equal([build() for build in (g, h)], [1, 2])", "test_gh",
-                          grade=True, points=1))
+    nb.cells.append(
+        _cell("def g():\n    return 1\n\n\ndef h():\n    return 2", "gh", solution=True)
+    )
+    nb.cells.append(
+        _cell("check_equal([build() for build in (g, h)], [1, 2])", "test_gh", grade=True, points=1)
+    )
     assert cases.dependents(nb, "gh") == [len(nb.cells) - 1]
 
 
@@ -91,7 +109,7 @@ def test_dependents_are_the_grading_cells_that_read_what_a_solution_defines():
     nb = _notebook()
     nb.cells.append(_cell("def g():\n    return 1", "g", solution=True))
     nb.cells.append(_cell("check_close(g(), 1.0)", "test_g", grade=True, points=1))
-    nb.cells.append(_cell("via_f = f(0)"))                          # a demo that uses f ...
+    nb.cells.append(_cell("via_f = f(0)"))  # a demo that uses f ...
     nb.cells.append(_cell("check_close(via_f, 2.0)", "test_via", grade=True, points=1))
     ids = [c.metadata.get("nbgrader", {}).get("grade_id") for c in nb.cells]
     assert [ids[i] for i in cases.dependents(nb, "f")] == ["test_f", "test_via"]
@@ -102,8 +120,13 @@ def test_a_case_notebook_resets_between_cases_and_renames_the_grading_cells():
     from autograde import cases
 
     nb = _notebook()
-    built, where = cases.case_notebook(nb, [{"cell": "f", "source": "def f(x):\n    return x"},
-                                            {"cell": "f", "source": "def f(x):\n    return 0"}])
+    built, where = cases.case_notebook(
+        nb,
+        [
+            {"cell": "f", "source": "def f(x):\n    return x"},
+            {"cell": "f", "source": "def f(x):\n    return 0"},
+        ],
+    )
     sources = [c.source for c in built.cells]
     assert sources.count("%reset -f") == 2
     assert "def f(x):\n    return x" in sources and "def f(x):\n    return 0" in sources

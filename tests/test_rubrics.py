@@ -63,34 +63,64 @@ def test_every_written_answer_has_a_rubric_that_adds_up(path):
         meta = _meta(prompt)
         assert meta.get("locked") and meta.get("grade_id") == f"{gid}_rubric", (
             f"{gid}: the prompt above it must be a locked nbgrader cell with grade_id "
-            f"'{gid}_rubric' (so nbgrader restores the rubric for graders)")
+            f"'{gid}_rubric' (so nbgrader restores the rubric for graders)"
+        )
         text = rubric(prompt.source)
         assert text, f"{gid}: its prompt has no <!-- BEGIN MARK SCHEME --> region"
         points = sum(float(p) for p in _POINTS.findall(text))
         assert points == _meta(answer)["points"], (
             f"{gid}: the rubric's points add up to {points:g}, the answer is worth "
-            f"{_meta(answer)['points']:g}")
+            f"{_meta(answer)['points']:g}"
+        )
 
 
 def _assignment(folder: Path, name: str) -> None:
-    nb = nbformat.v4.new_notebook(metadata={"kernelspec": {
-        "name": "python3", "display_name": "Python 3", "language": "python"}})
+    nb = nbformat.v4.new_notebook(
+        metadata={
+            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}
+        }
+    )
     solution = nbformat.v4.new_code_cell(
-        "def double(x):\n    ### BEGIN SOLUTION\n    return 2 * x\n    ### END SOLUTION")
-    solution.metadata["nbgrader"] = {"grade": False, "solution": True, "locked": False,
-                                     "grade_id": "double", "schema_version": 3}
+        "def double(x):\n    ### BEGIN SOLUTION\n    return 2 * x\n    ### END SOLUTION"
+    )
+    solution.metadata["nbgrader"] = {
+        "grade": False,
+        "solution": True,
+        "locked": False,
+        "grade_id": "double",
+        "schema_version": 3,
+    }
     test = nbformat.v4.new_code_cell("assert double(2) == 4")
-    test.metadata["nbgrader"] = {"grade": True, "solution": False, "locked": True,
-                                 "grade_id": "test_double", "points": 1, "schema_version": 3}
+    test.metadata["nbgrader"] = {
+        "grade": True,
+        "solution": False,
+        "locked": True,
+        "grade_id": "test_double",
+        "points": 1,
+        "schema_version": 3,
+    }
     prompt = nbformat.v4.new_markdown_cell(
         "## Written answer (1 point)\n\nWhat does a tuning curve show?\n\n"
         f"<!-- BEGIN MARK SCHEME -->\n**Rubric (1 point, for graders).**\n{RUBRIC_LINE}\n"
-        "<!-- END MARK SCHEME -->")
-    prompt.metadata["nbgrader"] = {"grade": False, "solution": False, "locked": True,
-                                   "task": False, "grade_id": "answer_rubric", "schema_version": 3}
+        "<!-- END MARK SCHEME -->"
+    )
+    prompt.metadata["nbgrader"] = {
+        "grade": False,
+        "solution": False,
+        "locked": True,
+        "task": False,
+        "grade_id": "answer_rubric",
+        "schema_version": 3,
+    }
     answer = nbformat.v4.new_markdown_cell("The response to each angle; it peaks at one.")
-    answer.metadata["nbgrader"] = {"grade": True, "solution": True, "locked": False,
-                                   "grade_id": "answer", "points": 1, "schema_version": 3}
+    answer.metadata["nbgrader"] = {
+        "grade": True,
+        "solution": True,
+        "locked": False,
+        "grade_id": "answer",
+        "points": 1,
+        "schema_version": 3,
+    }
     nb.cells = [nbformat.v4.new_markdown_cell("# A rubric demo"), solution, test, prompt, answer]
     (folder / name).mkdir(parents=True)
     nbformat.write(nb, folder / name / f"{name}.ipynb")
@@ -113,8 +143,9 @@ def test_rubric_reaches_graders_not_students(tmp_path):
             cell.source = "It shows the response per angle."
     nbformat.write(answered, tmp_path / "answered.ipynb")
     work = tmp_path / "grading"
-    result = roundtrip.autograde(name, {"ann": tmp_path / "answered.ipynb"}, work,
-                                 source=tmp_path / "solutions")["ann"]
+    result = roundtrip.autograde(
+        name, {"ann": tmp_path / "answered.ipynb"}, work, source=tmp_path / "solutions"
+    )["ann"]
     graded = nbformat.read(result.autograded_notebook, as_version=4)
     shown = next(c for c in graded.cells if _meta(c).get("grade_id") == "answer_rubric")
     assert RUBRIC_LINE in shown.source, "the formgrader's notebook lost the rubric"

@@ -38,7 +38,8 @@ def test_solutions_gradebook_and_home_are_invisible(kernel, tmp_path):
         f"print(os.path.exists({str(ROOT / 'solutions')!r}), os.path.exists({str(ROOT / 'autograde')!r}))\n"
         f"print(os.path.exists({str(tmp_path / 'policy.json')!r}))\n"
         f"print(sorted(os.listdir({str(home)!r})) if os.path.exists({str(home)!r}) else [])\n"
-        "print(os.listdir('.'))")
+        "print(os.listdir('.'))"
+    )
     assert err is None, err
     lines = out.splitlines()
     assert lines[0] == "False False", "solutions/ or autograde/ is visible in the sandbox"
@@ -69,8 +70,10 @@ def test_socket_folder_outside_the_runtime_root_is_refused(tmp_path):
 
 
 def test_utils_and_numpy_import_and_scratch_is_writable(kernel):
-    out, err = kernel("import numpy, utils.checks\nopen('notes.txt', 'w').write('ok')\n"
-                      "print(open('notes.txt').read())")
+    out, err = kernel(
+        "import numpy, utils.checks\nopen('notes.txt', 'w').write('ok')\n"
+        "print(open('notes.txt').read())"
+    )
     assert (err, out.strip()) == (None, "ok")
 
 
@@ -92,7 +95,8 @@ def test_remount_and_umount_escapes_fail(kernel):
         f"r1 = subprocess.run(['mount', '-o', 'remount,rw', {utils_dir!r}], capture_output=True)\n"
         "r2 = subprocess.run(['umount', '/tmp'], capture_output=True)\n"
         "caps = [l for l in open('/proc/self/status') if l.startswith('CapEff')][0].split()[1]\n"
-        "print(r1.returncode, r2.returncode, caps)")
+        "print(r1.returncode, r2.returncode, caps)"
+    )
     assert err is None, err
     remount, umount, caps = out.split()
     assert remount != "0" and umount != "0"
@@ -113,7 +117,8 @@ def test_no_network_even_to_the_grader_machine(kernel):
         f"        socket.create_connection((host, {port} if host[0] == '1' else 443), timeout=3)\n"
         "        print('connected', host)\n"
         "    except OSError as exc:\n"
-        "        print('blocked', host, type(exc).__name__)")
+        "        print('blocked', host, type(exc).__name__)"
+    )
     server.close()
     assert "connected" not in out and out.count("blocked") == 2, out
     assert not accepted
@@ -129,7 +134,9 @@ def test_fork_bomb_is_contained(tmp_path):
             "            import time; time.sleep(30); os._exit(0)\n"
             "        kids += 1\n"
             "except OSError as exc:\n"
-            "    print('stopped after', kids, type(exc).__name__)", timeout=60)
+            "    print('stopped after', kids, type(exc).__name__)",
+            timeout=60,
+        )
         assert "stopped after" in out, (out, err)
         assert int(out.split()[2]) < 40
 

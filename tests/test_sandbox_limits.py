@@ -14,8 +14,13 @@ from autograde import sandbox
 
 
 def test_a_policy_keeps_its_limits_through_json(tmp_path):
-    policy = sandbox.default_policy(tmp_path / "s", tmp_path / "r", isolation="docker",
-                                    image="img", limits=sandbox.Limits(memory_mb=512))
+    policy = sandbox.default_policy(
+        tmp_path / "s",
+        tmp_path / "r",
+        isolation="docker",
+        image="img",
+        limits=sandbox.Limits(memory_mb=512),
+    )
     back = sandbox.Policy.load(policy.save(tmp_path / "policy.json"))
     assert back == policy and back.limits.memory_mb == 512 and back.limits.cpu_seconds == 900
     assert json.loads((tmp_path / "policy.json").read_text())["isolation"] == "docker"
@@ -26,8 +31,13 @@ def test_the_grader_trusts_the_first_report_only():
     their own later in the log changes nothing."""
     real = {"memory": "4096 MB (cgroup v1)", "processes": "256 (cgroup v1)"}
     fake = {"memory": "unlimited"}
-    log = "\n".join(["[AutogradeApp | INFO] Converting", sandbox.LIMITS_REPORT + json.dumps(real),
-                     sandbox.LIMITS_REPORT + json.dumps(fake)])
+    log = "\n".join(
+        [
+            "[AutogradeApp | INFO] Converting",
+            sandbox.LIMITS_REPORT + json.dumps(real),
+            sandbox.LIMITS_REPORT + json.dumps(fake),
+        ]
+    )
     assert sandbox.read_limits_report(log) == real
     assert sandbox.read_limits_report("no report here") is None
     assert sandbox.read_limits_report(sandbox.LIMITS_REPORT + "{broken") is None
@@ -64,10 +74,13 @@ def _fake_v2(tmp_path: Path, monkeypatch, *, own: str, controllers: str, busy: b
 def test_cgroup_v2_limits_go_in_a_group_beside_the_grader(tmp_path, monkeypatch):
     """A delegated scope: the grader's leaf group holds processes, so the kernel's group is
     made beside it, under the scope, with memory.max and pids.max set."""
-    root = _fake_v2(tmp_path, monkeypatch, own="/scope/grader", controllers="cpu memory pids",
-                    busy=True)
-    enabled = sandbox._join_cgroup_v2("course-kernel-x", {
-        "memory": {"memory.max": 1 << 30, "memory.swap.max": 0}, "pids": {"pids.max": 64}})
+    root = _fake_v2(
+        tmp_path, monkeypatch, own="/scope/grader", controllers="cpu memory pids", busy=True
+    )
+    enabled = sandbox._join_cgroup_v2(
+        "course-kernel-x",
+        {"memory": {"memory.max": 1 << 30, "memory.swap.max": 0}, "pids": {"pids.max": 64}},
+    )
     assert enabled == {"memory", "pids"}
     kernel = root / "scope" / "course-kernel-x"
     assert (kernel / "memory.max").read_text() == str(1 << 30)
@@ -105,11 +118,16 @@ def test_v1_groups_take_precedence_and_are_named(monkeypatch):
     monkeypatch.setattr(sandbox, "_join_cgroup_v2", lambda *a: pytest.fail("v2 not needed"))
     monkeypatch.setattr(sandbox.resource, "setrlimit", lambda *a: None)
     applied = sandbox.apply_limits(sandbox.default_policy(Path("/s"), Path("/r")), "k")
-    assert applied == {"cpu": "900 s (rlimit)", "file size": "256 MB (rlimit)",
-                       "memory": "4096 MB (cgroup v1)", "processes": "256 (cgroup v1)"}
+    assert applied == {
+        "cpu": "900 s (rlimit)",
+        "file size": "256 MB (rlimit)",
+        "memory": "4096 MB (cgroup v1)",
+        "processes": "256 (cgroup v1)",
+    }
 
 
 def test_a_container_reports_what_its_engine_enforces(tmp_path):
-    policy = sandbox.default_policy(tmp_path, tmp_path, isolation="podman",
-                                    limits=sandbox.Limits(max_processes=32))
+    policy = sandbox.default_policy(
+        tmp_path, tmp_path, isolation="podman", limits=sandbox.Limits(max_processes=32)
+    )
     assert sandbox.container_limits(policy)["processes"] == "32 (podman pids limit)"

@@ -21,10 +21,17 @@ from autograde import split, verdict
 from autograde._emit import MIME
 
 ROOT = Path(__file__).resolve().parents[1]
-SETUP = "import numpy as np\nfrom utils.checks import check_close, check_equal, check_raises, " \
-        "check_shape, check_true, check_type\n"
-TRUSTED = split.imported_names(split.setup_imports(nbformat.v4.new_notebook(cells=[
-    nbformat.v4.new_code_cell(SETUP, metadata={"nbgrader": {"grade_id": "setup"}})])))
+SETUP = (
+    "import numpy as np\nfrom utils.checks import check_close, check_equal, check_raises, "
+    "check_shape, check_true, check_type\n"
+)
+TRUSTED = split.imported_names(
+    split.setup_imports(
+        nbformat.v4.new_notebook(
+            cells=[nbformat.v4.new_code_cell(SETUP, metadata={"nbgrader": {"grade_id": "setup"}})]
+        )
+    )
+)
 
 
 _DRIVER = """
@@ -50,8 +57,13 @@ _write("\\n" + _dumps({"outputs": outputs, "error": error}) + "\\n")
 def run_student(student_code: str, program: str) -> tuple[list, dict | None]:
     """Run the student's code, then ``program``, in a Python process of their own (as a
     kernel would); returns the display messages and the error it ended with."""
-    done = subprocess.run([sys.executable, "-c", _DRIVER, student_code, program],
-                          capture_output=True, text=True, timeout=60, cwd=ROOT)
+    done = subprocess.run(
+        [sys.executable, "-c", _DRIVER, student_code, program],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+    )
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout.strip().splitlines()[-1])
     return result["outputs"], result["error"]
@@ -100,7 +112,12 @@ def test_the_answer_key_never_enters_the_students_kernel():
     plan = split.plan(CELL, TRUSTED)
     program = plan.student_program()
     assert "double(2.0)" in program and "np.array([1.0, 2.0, 3.0])" in program
-    assert "secret" not in program and "1.5" not in program and "2.0, 3.0" not in program.split("double(np")[0] and "4.0" not in program
+    assert (
+        "secret" not in program
+        and "1.5" not in program
+        and "2.0, 3.0" not in program.split("double(np")[0]
+        and "4.0" not in program
+    )
     assert "check_close" not in program.split("def __course_emit__")[0]
     assert [s.check for s in plan.checks] == ["check_close", "check_close"]
 
@@ -169,31 +186,33 @@ def test_student_errors_and_missing_values_fail():
 
 def test_a_value_sent_twice_fails():
     fake = json.dumps({"index": 0, "key": 0, "value": {"t": "float", "v": "4.0"}})
-    forged = ("def double(x):\n"
-              f"    get_ipython().display_pub.publish({{{MIME!r}: {fake!r}}})\n"
-              "    return 4.0\n")
+    forged = (
+        "def double(x):\n"
+        f"    get_ipython().display_pub.publish({{{MIME!r}: {fake!r}}})\n"
+        "    return 4.0\n"
+    )
     failure = grade(CELL, forged)
     assert failure.ename == "NoResult" and "Two different results" in failure.message
 
 
 def test_a_test_callback_sees_what_the_students_code_did():
-    cell = '''
+    cell = """
     seen = []
     def record(angle):
         seen.append(angle)
         return angle
     apply_all(record, [3, 1, 2])
     check_equal(seen, [3, 1, 2], name="the angles passed")
-    '''
+    """
     assert grade(cell, "def apply_all(f, xs):\n    return [f(x) for x in xs]\n") is None
     failure = grade(cell, "def apply_all(f, xs):\n    return [f(x) for x in sorted(xs)]\n")
     assert failure is not None and "the angles passed" in failure.message
 
 
 def test_check_raises_is_replayed_with_the_students_exception():
-    cell = '''
+    cell = """
     check_raises(lambda: root(-1.0), ValueError, name="root(-1)", contains=["-1"])
-    '''
+    """
     ok = "def root(x):\n    if x < 0:\n        raise ValueError(f'no root of {x}')\n    return x\n"
     assert grade(cell, ok) is None
     custom = "class MyError(ValueError):\n    pass\n" + ok.replace("ValueError(f", "MyError(f")
@@ -204,12 +223,31 @@ def test_check_raises_is_replayed_with_the_students_exception():
     assert "wrong kind of error" in failure.message
 
 
-@pytest.mark.parametrize("value", [
-    None, True, 3, 2**80, -0.5, float("nan"), float("inf"), 1 + 2j, "text", [1, (2.0, "x")],
-    {"a": [1, 2], 3: None}, {1, 2}, np.float32(1.5), np.int8(-3), np.bool_(True),
-    np.arange(6, dtype=np.int16).reshape(2, 3), np.array([[1.5, np.nan]]), np.zeros((0, 3)),
-    np.array(["a", "bc"]),
-], ids=repr)
+@pytest.mark.parametrize(
+    "value",
+    [
+        None,
+        True,
+        3,
+        2**80,
+        -0.5,
+        float("nan"),
+        float("inf"),
+        1 + 2j,
+        "text",
+        [1, (2.0, "x")],
+        {"a": [1, 2], 3: None},
+        {1, 2},
+        np.float32(1.5),
+        np.int8(-3),
+        np.bool_(True),
+        np.arange(6, dtype=np.int16).reshape(2, 3),
+        np.array([[1.5, np.nan]]),
+        np.zeros((0, 3)),
+        np.array(["a", "bc"]),
+    ],
+    ids=repr,
+)
 def test_values_survive_the_trip(channel, value):
     namespace: dict = {}
     exec(split.emitter_source(), namespace)
@@ -229,7 +267,9 @@ def test_values_survive_the_trip(channel, value):
 def test_unknown_objects_come_back_as_descriptions(channel):
     namespace: dict = {}
     exec(split.emitter_source(), namespace)
-    namespace["__course_emit__"](0, 0, lambda: type("Anything", (), {"__eq__": lambda s, o: True})())
+    namespace["__course_emit__"](
+        0, 0, lambda: type("Anything", (), {"__eq__": lambda s, o: True})()
+    )
     (message,) = verdict.payloads(channel.outputs)[0].values()
     back = verdict.decode(message["value"])
     assert isinstance(back, verdict.Opaque) and back.type_name == "Anything"
@@ -242,19 +282,25 @@ def test_hostile_payloads_are_refused():
     for node in (bad_dtype, short, {"t": "pickle", "v": ""}, {"t": "json", "v": [1]}):
         with pytest.raises(verdict.BadPayload):
             verdict.decode(node)
-    messages, rest = verdict.payloads([
-        {"output_type": "display_data", "data": {MIME: "not json"}},
-        {"output_type": "stream", "name": "stdout", "text": "hi"}])
+    messages, rest = verdict.payloads(
+        [
+            {"output_type": "display_data", "data": {MIME: "not json"}},
+            {"output_type": "stream", "name": "stdout", "text": "hi"},
+        ]
+    )
     assert messages == {} and len(rest) == 1
 
 
-@pytest.mark.parametrize("cell, problem", [
-    ("check_true(f(1) == 2, 'f(1) is 2')", "check_true's condition"),
-    ("for x in [1, 2]:\n    check_close(f(x), x)", "top-level"),
-    ("check_close = print\ncheck_close(f(1), 1)", "rebind"),
-    ("%time f(1)", "magics"),
-    ("check_close(*args)", r"no \*args"),
-])
+@pytest.mark.parametrize(
+    "cell, problem",
+    [
+        ("check_true(f(1) == 2, 'f(1) is 2')", "check_true's condition"),
+        ("for x in [1, 2]:\n    check_close(f(x), x)", "top-level"),
+        ("check_close = print\ncheck_close(f(1), 1)", "rebind"),
+        ("%time f(1)", "magics"),
+        ("check_close(*args)", r"no \*args"),
+    ],
+)
 def test_cells_that_cannot_be_split_safely_are_refused(cell, problem):
     with pytest.raises(split.GradingCellError, match=problem):
         split.plan(cell, TRUSTED)
@@ -289,12 +335,15 @@ def test_feedback_tells_a_hidden_failure_from_a_visible_one_without_showing_hidd
     plan = split.plan(CELL, TRUSTED)
     namespace: dict = {}
     exec(SETUP, namespace)
-    messages = {(0, 0): {"value": {"t": "float", "v": "4.0"}},
-                (1, 0): {"value": {"t": "float", "v": "0.0"}}}
+    messages = {
+        (0, 0): {"value": {"t": "float", "v": "4.0"}},
+        (1, 0): {"value": {"t": "float", "v": "0.0"}},
+    }
     failure = verdict.judge(plan, messages, None, namespace)
     assert failure.line == 6
-    cell = nbformat.v4.new_code_cell(CELL, metadata={"nbgrader": {"grade_id": "test_double",
-                                                                   "grade": True}})
+    cell = nbformat.v4.new_code_cell(
+        CELL, metadata={"nbgrader": {"grade_id": "test_double", "grade": True}}
+    )
     cell.outputs = [_fail(cell, nbmeta.TEST_FAILED, failure.message, failure.ename, failure.line)]
     explain(cell)
     shown = cell.outputs[0]["traceback"]
@@ -310,8 +359,12 @@ def test_the_plan_docstrings_example():
     """split.plan's worked example: each statement on the side(s) its docstring says."""
     lines = ["x = np.arange(3)", "want = 2 * x", "got = double(x)", "check_close(got, want)"]
     steps = split.plan("\n".join(lines), {"np", "check_close"}).steps
-    assert [(s.student, s.trusted) for s in steps] == [(True, True), (False, True),
-                                                        (True, False), (True, True)]
+    assert [(s.student, s.trusted) for s in steps] == [
+        (True, True),
+        (False, True),
+        (True, False),
+        (True, True),
+    ]
     assert steps[0].binds == {"x"} and steps[2].reads == {"double", "x"}
     assert [(a.key, a.from_student) for a in steps[3].args] == [(0, True), (1, False)]
     # computed after x was handed to the student's function: the student's value

@@ -37,15 +37,19 @@ from tests.lab_server import Lab, _stop, _wait_until_up, free_port, student_env
 ROOT = Path(__file__).resolve().parents[1]
 SOLUTIONS = sorted(ROOT.glob("solutions/*/*.ipynb"))
 REPO = "https://github.com/kit-test-org/course-student"
-DELIMITERS = (("### BEGIN SOLUTION", "### END SOLUTION", "solution"),
-              ("### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS", "hidden tests"),
-              ("BEGIN MARK SCHEME", "END MARK SCHEME", "mark scheme"))
+DELIMITERS = (
+    ("### BEGIN SOLUTION", "### END SOLUTION", "solution"),
+    ("### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS", "hidden tests"),
+    ("BEGIN MARK SCHEME", "END MARK SCHEME", "mark scheme"),
+)
 MIN_CHARS = 12
 # Lines that every NumPy function of this shape starts with; they say nothing about an
 # answer (the signatures and hints say as much), and utils/ is full of them.
-IDIOMS = (re.compile(r"(\w+) = np\.asarray\(\1(, dtype=(float|np\.float64))?\)"),
-          re.compile(r"stride = size if stride is None else stride"),
-          re.compile(r"raise \w+\("))  # the opening line of a raise whose message follows
+IDIOMS = (
+    re.compile(r"(\w+) = np\.asarray\(\1(, dtype=(float|np\.float64))?\)"),
+    re.compile(r"stride = size if stride is None else stride"),
+    re.compile(r"raise \w+\("),
+)  # the opening line of a raise whose message follows
 # utils/ files that implement an exercise on purpose, with the reason in their docstring
 # (one library call away for any student): their lines of that exercise's solution are
 # expected there.
@@ -60,6 +64,7 @@ KNOWN_MOSTLY_VISIBLE = {
 
 
 # -- the secret lines -------------------------------------------------------------------
+
 
 def _regions(cell) -> list[str | None]:
     """The kind of graded region each line of ``cell`` is in (None: visible; "" : a
@@ -132,8 +137,9 @@ def _scanned(line: str) -> bool:
 
 def edition_files(dest: Path) -> list[Path]:
     """Every file of the edition (git's own folder left out)."""
-    return sorted(p for p in dest.rglob("*") if p.is_file() and ".git" not in
-                  p.relative_to(dest).parts)
+    return sorted(
+        p for p in dest.rglob("*") if p.is_file() and ".git" not in p.relative_to(dest).parts
+    )
 
 
 def file_text(path: Path) -> str:
@@ -160,6 +166,7 @@ def leaks(dest: Path) -> list[str]:
 
 # -- building -----------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
     """One edition for the read-only checks (built once: it takes a few seconds)."""
@@ -175,19 +182,22 @@ def _edition_copy(built: Path, tmp_path: Path) -> Path:
 
 
 def _git(path: Path, *args: str) -> str:
-    return subprocess.run(["git", "-C", str(path), *args], capture_output=True, text=True,
-                          check=True).stdout
+    return subprocess.run(
+        ["git", "-C", str(path), *args], capture_output=True, text=True, check=True
+    ).stdout
 
 
 # -- nothing that gives an answer away ------------------------------------------------------
 
+
 def test_the_scan_has_something_to_look_for():
     kinds = {kind for _, _, kind in REGIONS}
     assert {"solution", "hidden tests", "written answer"} <= kinds, kinds
-    empty = [key for key, lines in REGIONS.items()
-             if not any(_scanned(line) for line in lines)]
-    assert not empty, (f"graded regions without one line the scan could look for (all trivial "
-                       f"or visible elsewhere): {empty}")
+    empty = [key for key, lines in REGIONS.items() if not any(_scanned(line) for line in lines)]
+    assert not empty, (
+        f"graded regions without one line the scan could look for (all trivial "
+        f"or visible elsewhere): {empty}"
+    )
     for path in SOLUTIONS:
         per_kind = defaultdict(int)
         for origins in SECRETS.values():
@@ -204,7 +214,8 @@ def test_no_graded_region_is_mostly_visible_elsewhere():
             mostly.add(key)
     assert mostly == KNOWN_MOSTLY_VISIBLE, (
         f"regions whose lines the notebooks mostly show in visible cells: {sorted(mostly)}; "
-        f"listed as known: {sorted(KNOWN_MOSTLY_VISIBLE)}")
+        f"listed as known: {sorted(KNOWN_MOSTLY_VISIBLE)}"
+    )
 
 
 def test_no_solution_hidden_test_or_mark_scheme_line_is_in_the_edition(built):
@@ -215,10 +226,16 @@ def test_no_solution_hidden_test_or_mark_scheme_line_is_in_the_edition(built):
 @pytest.mark.parametrize("where", ["utils/plots.py", "README.md", "course-notebook"])
 def test_the_scan_catches_a_planted_leak(built, tmp_path, where):
     dest = _edition_copy(built, tmp_path)
-    answer = next(lines for (a, g, k), lines in REGIONS.items()
-                  if a == "04-pooling" and g == "max_pool_backward" and k == "solution")
-    hidden = next(lines for (a, g, k), lines in REGIONS.items()
-                  if a == "03-padding-stride-channels" and k == "hidden tests")
+    answer = next(
+        lines
+        for (a, g, k), lines in REGIONS.items()
+        if a == "04-pooling" and g == "max_pool_backward" and k == "solution"
+    )
+    hidden = next(
+        lines
+        for (a, g, k), lines in REGIONS.items()
+        if a == "03-padding-stride-channels" and k == "hidden tests"
+    )
     if where == "course-notebook":  # a whole solution pasted into a markdown cell
         nb_path = dest / "course/04-pooling/04-pooling.ipynb"
         nb = nbformat.read(nb_path, as_version=4)
@@ -242,8 +259,12 @@ def test_no_instructor_file_is_in_the_edition(built):
     assert not tops & {"solutions", "autograde", "tests", ".ci"}, sorted(tops)
     # Nor any file of those folders under another name's folder (a copy in utils/, say).
     student_names = {p.name for top in ("course", "utils") for p in (ROOT / top).rglob("*")}
-    instructor = {p.name for top in ("solutions", "autograde", "tests") for p in
-                  (ROOT / top).rglob("*") if p.is_file() and "__pycache__" not in p.parts}
+    instructor = {
+        p.name
+        for top in ("solutions", "autograde", "tests")
+        for p in (ROOT / top).rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts
+    }
     assert "nb01_visual_cortex.py" in instructor  # a module of tests/wrong_answers/
     present = sorted({Path(f).name for f in files} & (instructor - student_names))
     assert not present, f"instructor-side files in the edition: {present}"
@@ -254,8 +275,17 @@ def test_no_instructor_file_is_in_the_edition(built):
 
 def test_the_edition_holds_what_students_need(built):
     files = {p.relative_to(built).as_posix() for p in edition_files(built)}
-    for name in ("README.md", "Makefile", "pyproject.toml", "environment.yml", "postBuild",
-                 ".gitignore", "utils/__init__.py", "utils/checks.py", edition.MANIFEST):
+    for name in (
+        "README.md",
+        "Makefile",
+        "pyproject.toml",
+        "environment.yml",
+        "postBuild",
+        ".gitignore",
+        "utils/__init__.py",
+        "utils/checks.py",
+        edition.MANIFEST,
+    ):
         assert name in files, name
     course = sorted(p.relative_to(ROOT).as_posix() for p in ROOT.glob("course/*/*.ipynb"))
     assert course and set(course) <= files
@@ -266,6 +296,7 @@ def test_the_edition_holds_what_students_need(built):
 
 
 # -- its own address ------------------------------------------------------------------------
+
 
 def test_badges_colab_cells_and_clone_command_point_at_the_student_repository(built):
     assert header.repository_url(built / "pyproject.toml") == REPO
@@ -285,12 +316,12 @@ def test_the_kits_own_address_appears_nowhere(built):
     kit = header.github_slug(header.repository_url())
     # The download User-Agent names the kit's home page (utils/datasets/sources.py).
     expected = {"utils/datasets/sources.py"}
-    named = {p.relative_to(built).as_posix() for p in edition_files(built)
-             if kit in file_text(p)}
+    named = {p.relative_to(built).as_posix() for p in edition_files(built) if kit in file_text(p)}
     assert named <= expected, f"files naming the kit's repository {kit}: {sorted(named - expected)}"
 
 
 # -- the student README and Makefile --------------------------------------------------------
+
 
 def test_the_student_readme_is_the_readmes_student_parts(built):
     readme = re.sub(r"<!--.*?-->", "", (built / "README.md").read_text())
@@ -309,34 +340,66 @@ def test_the_student_readme_is_the_readmes_student_parts(built):
 
 
 def _make_targets(makefile: str) -> set[str]:
-    return {t for m in re.finditer(r"^([\w][\w .-]*?)\s*:(?![:=])", makefile, flags=re.M)
-            for t in m.group(1).split()}
+    return {
+        t
+        for m in re.finditer(r"^([\w][\w .-]*?)\s*:(?![:=])", makefile, flags=re.M)
+        for t in m.group(1).split()
+    }
 
 
 def test_the_student_makefile_has_the_student_targets_only(built):
     makefile = (built / "Makefile").read_text()
     targets = _make_targets(makefile)
     assert {"help", "lab", "update-notebooks", "data"} <= targets, targets
-    assert not targets & {"test", "test-quick", "release", "collect", "grade", "feedback",
-                          "export", "summary", "bench", "formgrader", "student-edition"}
+    assert not targets & {
+        "test",
+        "test-quick",
+        "release",
+        "collect",
+        "grade",
+        "feedback",
+        "export",
+        "summary",
+        "bench",
+        "formgrader",
+        "student-edition",
+    }
     assert not re.search(r"autograde|solutions|pytest|student-edition", makefile)
     helped = set(re.findall(r"^#\s+make ([\w-]+)", makefile, flags=re.M))
     assert helped == {"lab", "update-notebooks", "data"}, helped
-    out = subprocess.run(["make", "-C", str(built), "--no-print-directory", "help"],
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        ["make", "-C", str(built), "--no-print-directory", "help"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     assert "make lab" in out and "make test" not in out
     dry = subprocess.run(["make", "-C", str(built), "-n", "lab"], capture_output=True, text=True)
     assert dry.returncode == 0 and "jupyter lab" in dry.stdout, dry.stdout + dry.stderr
 
 
 def test_the_kits_make_target_runs_the_edition_command():
-    dry = subprocess.run(["make", "-C", str(ROOT), "-n", "--no-print-directory", "student-edition",
-                          "DEST=/tmp/x", f"REPO={REPO}"], capture_output=True, text=True)
+    dry = subprocess.run(
+        [
+            "make",
+            "-C",
+            str(ROOT),
+            "-n",
+            "--no-print-directory",
+            "student-edition",
+            "DEST=/tmp/x",
+            f"REPO={REPO}",
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert f'-m autograde student-edition "/tmp/x" --repository "{REPO}"' in dry.stdout, (
-        dry.stdout + dry.stderr)
+        dry.stdout + dry.stderr
+    )
 
 
 # -- a git repository, rebuilt safely --------------------------------------------------------
+
 
 def test_the_edition_is_a_git_repository_with_one_commit(built, tmp_path):
     assert _git(built, "rev-list", "--count", "HEAD").strip() == "1"
@@ -344,8 +407,9 @@ def test_the_edition_is_a_git_repository_with_one_commit(built, tmp_path):
     assert _git(built, "status", "--porcelain") == ""
     clone = tmp_path / "clone"
     subprocess.run(["git", "clone", "-q", built.as_uri(), str(clone)], check=True)
-    assert ({p.relative_to(clone) for p in edition_files(clone)}
-            == {p.relative_to(built) for p in edition_files(built)})
+    assert {p.relative_to(clone) for p in edition_files(clone)} == {
+        p.relative_to(built) for p in edition_files(built)
+    }
 
 
 def test_rebuilding_replaces_only_the_editions_files(built, tmp_path):
@@ -408,11 +472,14 @@ def test_refuses_a_folder_inside_the_kit(inside):
     assert dest.exists() == existed
 
 
-@pytest.mark.parametrize("url, match", [
-    (None, "needs the student repository's address"),
-    ("https://gitlab.com/org/course", "GitHub address"),
-    (header.repository_url(), "the kit's own repository"),
-])
+@pytest.mark.parametrize(
+    "url, match",
+    [
+        (None, "needs the student repository's address"),
+        ("https://gitlab.com/org/course", "GitHub address"),
+        (header.repository_url(), "the kit's own repository"),
+    ],
+)
 def test_refuses_a_missing_or_wrong_address(tmp_path, url, match):
     pyproject = tmp_path / "pyproject.toml"  # the kit's, without a student-repository setting
     text = (ROOT / "pyproject.toml").read_text()
@@ -432,7 +499,10 @@ def test_the_address_can_be_set_in_pyproject(tmp_path):
     text = (ROOT / "pyproject.toml").read_text()
     pyproject.write_text(text + f'\n[tool.cnn-course-kit]\nstudent-repository = "{REPO}/"\n')
     assert edition.student_repository(None, pyproject) == REPO
-    assert edition.student_repository("https://github.com/a/b.git", pyproject) == "https://github.com/a/b"
+    assert (
+        edition.student_repository("https://github.com/a/b.git", pyproject)
+        == "https://github.com/a/b"
+    )
 
 
 def test_the_command_line(tmp_path, capsys):
@@ -446,15 +516,24 @@ def test_the_command_line(tmp_path, capsys):
 
 # -- from a fresh clone: make lab, and Validate in the edition's own environment ------------
 
+
 def _fresh_env(home: Path) -> dict[str, str]:
     """A student's shell: nothing of this kit's .venv on PATH, no make variables of an outer
     `make test`, Jupyter's per-user folders in ``home``."""
     env = student_env(home)
-    for name in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES", "VIRTUAL_ENV",
-                 "PYTHONPATH", "PYTHONHOME"):
+    for name in (
+        "MAKEFLAGS",
+        "MFLAGS",
+        "MAKELEVEL",
+        "MAKEOVERRIDES",
+        "VIRTUAL_ENV",
+        "PYTHONPATH",
+        "PYTHONHOME",
+    ):
         env.pop(name, None)
-    env["PATH"] = os.pathsep.join(p for p in env["PATH"].split(os.pathsep)
-                                  if p and not Path(p).resolve().is_relative_to(ROOT))
+    env["PATH"] = os.pathsep.join(
+        p for p in env["PATH"].split(os.pathsep) if p and not Path(p).resolve().is_relative_to(ROOT)
+    )
     env["JUPYTER_DATA_DIR"] = str(home / "data")
     return env
 
@@ -473,39 +552,58 @@ def clone(built, tmp_path_factory):
     if (path / ".venv").exists():
         gone = path.parent / ".venv-deleted"
         (path / ".venv").rename(gone)
-        subprocess.Popen(["rm", "-rf", str(gone)], start_new_session=True,
-                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.Popen(
+            ["rm", "-rf", str(gone)],
+            start_new_session=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
 
 
 def _make(clone: Path, *args: str, env: dict, **kwargs):
     python = getattr(sys, "_base_executable", "") or "python3"
-    return ["make", "--no-print-directory", "-C", str(clone), *args, f"PYTHON={python}",
-            "VENV=.venv"], dict(cwd=clone, env=env, **kwargs)
+    return [
+        "make",
+        "--no-print-directory",
+        "-C",
+        str(clone),
+        *args,
+        f"PYTHON={python}",
+        "VENV=.venv",
+    ], dict(cwd=clone, env=env, **kwargs)
 
 
 @pytest.mark.slow
 def test_make_lab_from_a_fresh_clone_serves_the_course(clone, tmp_path):
     before = _site_packages()
     lab = Lab(port=free_port(), log=tmp_path / "lab.log")
-    args = (f"--no-browser --ip=127.0.0.1 --port={lab.port} --IdentityProvider.token={lab.token} "
-            "--ServerApp.port_retries=0")
+    args = (
+        f"--no-browser --ip=127.0.0.1 --port={lab.port} --IdentityProvider.token={lab.token} "
+        "--ServerApp.port_retries=0"
+    )
     cmd, kw = _make(clone, "lab", f"LAB_ARGS={args}", env=_fresh_env(tmp_path / "home"))
     with lab.log.open("w") as out:
-        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT,
-                                start_new_session=True, **kw)
+        proc = subprocess.Popen(
+            cmd, stdout=out, stderr=subprocess.STDOUT, start_new_session=True, **kw
+        )
         try:  # the first make lab installs everything: minutes
             _wait_until_up(lab, proc, timeout=1800)
             nb = json.loads(lab.get("api/contents/01-visual-cortex/01-visual-cortex.ipynb"))
             cells = nb["content"]["cells"]
             assert header.colab_url(REPO, "course/01-visual-cortex/01-visual-cortex.ipynb") in (
-                "".join(cells[1]["source"]))
+                "".join(cells[1]["source"])
+            )
             assert "@jupyter/nbgrader" in lab.get("lab").decode()
         finally:
             _stop(proc)
     assert (clone / ".venv" / "bin" / "jupyter").exists(), lab.log_tail()
     assert (clone / "workspace" / "01-visual-cortex" / "01-visual-cortex.ipynb").exists()
-    where = subprocess.run([str(clone / ".venv/bin/python"), "-c", "import utils; print(utils.__file__)"],
-                           capture_output=True, text=True, cwd=tmp_path).stdout
+    where = subprocess.run(
+        [str(clone / ".venv/bin/python"), "-c", "import utils; print(utils.__file__)"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    ).stdout
     assert Path(where.strip()).is_relative_to(clone), where
     assert _site_packages() == before, "the kit's own .venv changed"
 
@@ -519,8 +617,15 @@ def test_validate_in_the_editions_environment(clone, tmp_path):
     proc = subprocess.run(cmd, **kw)  # nothing to do after the test above
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     env["PATH"] = str(clone / ".venv" / "bin") + os.pathsep + env["PATH"]
-    specs = json.loads(subprocess.run(["jupyter", "kernelspec", "list", "--json"], env=env,
-                                      capture_output=True, text=True, check=True).stdout)
+    specs = json.loads(
+        subprocess.run(
+            ["jupyter", "kernelspec", "list", "--json"],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    )
     python3 = specs["kernelspecs"]["python3"]
     kernel = python3["spec"]["argv"][0]  # "python": the server's own interpreter
     assert kernel == "python" or Path(kernel).is_relative_to(clone), python3
@@ -529,14 +634,24 @@ def test_validate_in_the_editions_environment(clone, tmp_path):
     untouched = clone / "course" / assignment / f"{assignment}.ipynb"
     solved = tmp_path / "solved" / f"{assignment}.ipynb"
     solved.parent.mkdir()
-    nbformat.write(solved_student_notebook(untouched, ROOT / "solutions" / assignment
-                                           / f"{assignment}.ipynb"), solved)
+    nbformat.write(
+        solved_student_notebook(untouched, ROOT / "solutions" / assignment / f"{assignment}.ipynb"),
+        solved,
+    )
     results = {}
     for name, notebook in (("solved", solved), ("untouched", untouched)):
-        run = subprocess.run(["nbgrader", "validate", str(notebook)], cwd=notebook.parent, env=env,
-                             capture_output=True, text=True, timeout=900)
+        run = subprocess.run(
+            ["nbgrader", "validate", str(notebook)],
+            cwd=notebook.parent,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=900,
+        )
         results[name] = run.stdout + run.stderr
-    assert "Success! Your notebook passes all the tests." in results["solved"], results["solved"][-3000:]
+    assert "Success! Your notebook passes all the tests." in results["solved"], results["solved"][
+        -3000:
+    ]
     assert "VALIDATION FAILED" in results["untouched"], results["untouched"][-3000:]
     assert "NotImplementedError" in results["untouched"]
 
@@ -544,15 +659,26 @@ def test_validate_in_the_editions_environment(clone, tmp_path):
 def test_a_course_notebook_with_answers_left_in_is_refused(tmp_path):
     """course/ regenerated by hand from solutions/ (say), with the markers still in it."""
     kit = tmp_path / "kit"  # a copy outside git: the files are found without git too
-    for name in ("README.md", "Makefile", "pyproject.toml", ".gitignore", "environment.yml",
-                 "postBuild"):
+    for name in (
+        "README.md",
+        "Makefile",
+        "pyproject.toml",
+        ".gitignore",
+        "environment.yml",
+        "postBuild",
+    ):
         (kit / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(ROOT / name, kit / name)
     for folder in ("course", "utils", "solutions"):
-        shutil.copytree(ROOT / folder, kit / folder,
-                        ignore=shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints"))
+        shutil.copytree(
+            ROOT / folder,
+            kit / folder,
+            ignore=shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints"),
+        )
     (tmp_path / "ok").mkdir()
-    assert "course/01-visual-cortex/01-visual-cortex.ipynb" in edition.build(tmp_path / "ok", REPO, kit)
+    assert "course/01-visual-cortex/01-visual-cortex.ipynb" in edition.build(
+        tmp_path / "ok", REPO, kit
+    )
     shutil.copy(SOLUTIONS[0], kit / "course" / SOLUTIONS[0].parent.name / SOLUTIONS[0].name)
     (tmp_path / "bad").mkdir()
     with pytest.raises(ValueError, match="### BEGIN SOLUTION.*make release"):

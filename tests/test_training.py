@@ -214,8 +214,16 @@ def test_fit_drops_only_the_retracing_notice_while_it_runs(tmp_path):
     logger.addHandler(keep)
     try:
         x, y = data(2.0)
-        training.fit(linear_model(), (x, y), (x, y), batch_size=16, epochs=2,
-                     run_dir=tmp_path / "run", verbose=0, callbacks=[LogsDuringFit()])
+        training.fit(
+            linear_model(),
+            (x, y),
+            (x, y),
+            batch_size=16,
+            epochs=2,
+            run_dir=tmp_path / "run",
+            verbose=0,
+            callbacks=[LogsDuringFit()],
+        )
         assert logger.filters == [], "the filter must be removed when fit() returns"
         logger.warning(notice)
     finally:

@@ -26,8 +26,16 @@ def _blobs(n_per_class=30, classes=5, seed=0):
 def test_digit_cnn_names_shapes_and_seed():
     model = transfer.digit_cnn(seed=3)
     names = [layer.name for layer in model.layers]
-    for name in ("block1_conv1", "block1_bn2", "block1_pool", "block2_conv2", "block2_pool",
-                 "features", "dropout", "predictions"):
+    for name in (
+        "block1_conv1",
+        "block1_bn2",
+        "block1_pool",
+        "block2_conv2",
+        "block2_pool",
+        "features",
+        "dropout",
+        "predictions",
+    ):
         assert name in names
     assert model.get_layer("features").output.shape[1:] == (2 * 2 * 32,)
     assert model.output.shape[1:] == (5,)
@@ -156,8 +164,9 @@ def _helpers():
     def unfreeze_top(model, n):
         model.trainable = True
         for i, layer in enumerate(model.layers):
-            layer.trainable = (i >= len(model.layers) - n
-                               and not isinstance(layer, keras.layers.BatchNormalization))
+            layer.trainable = i >= len(model.layers) - n and not isinstance(
+                layer, keras.layers.BatchNormalization
+            )
         return model
 
     def build_head(input_shape, n_classes):
@@ -166,11 +175,17 @@ def _helpers():
 
     def extract_features(model, dataset):
         pairs = [(np.asarray(model(xb, training=False)), np.asarray(yb)) for xb, yb in dataset]
-        return (np.concatenate([f.reshape(len(f), -1) for f, _ in pairs]),
-                np.concatenate([labels for _, labels in pairs]))
+        return (
+            np.concatenate([f.reshape(len(f), -1) for f, _ in pairs]),
+            np.concatenate([labels for _, labels in pairs]),
+        )
 
-    return dict(freeze_until=freeze_until, unfreeze_top=unfreeze_top, build_head=build_head,
-                extract_features=extract_features)
+    return dict(
+        freeze_until=freeze_until,
+        unfreeze_top=unfreeze_top,
+        build_head=build_head,
+        extract_features=extract_features,
+    )
 
 
 def test_transfer_experiment_runs_every_case_and_keeps_the_source():
@@ -182,8 +197,9 @@ def test_transfer_experiment_runs_every_case_and_keeps_the_source():
     exp = transfer_cases.TransferExperiment(source, n_classes=5, budget=budget, **_helpers())
     xt, yt = _blobs(12, seed=1)
     target = {"blobs": ((xt, yt), (xt, yt))}
-    rows = exp.learning_curves(target, [2, None], [0, 1],
-                               cases=("1", "1e", "2", "3", "4"), progress=False)
+    rows = exp.learning_curves(
+        target, [2, None], [0, 1], cases=("1", "1e", "2", "3", "4"), progress=False
+    )
     assert len(rows) == 2 * 2 * 5
     assert {r["k"] for r in rows} == {2, 12}
     assert all(0 <= r["accuracy"] <= 1 for r in rows)

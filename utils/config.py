@@ -121,12 +121,19 @@ def banner(cfg: Settings | None = None, device_summary: str | None = None) -> st
     """The one-line summary printed by :func:`setup`."""
     cfg = cfg or settings()
     network = "offline" if cfg.offline else "online"
-    parts = [f"profile={cfg.profile}", f"devices: {device_summary or 'not checked'}", network,
-             f"seed={cfg.seed}", f"data: {cfg.data_dir}"]
+    parts = [
+        f"profile={cfg.profile}",
+        f"devices: {device_summary or 'not checked'}",
+        network,
+        f"seed={cfg.seed}",
+        f"data: {cfg.data_dir}",
+    ]
     return "[course] " + " | ".join(parts)
 
 
-def setup(seed: int | None = None, *, use_tensorflow: bool = True, verbose: bool = True) -> Settings:
+def setup(
+    seed: int | None = None, *, use_tensorflow: bool = True, verbose: bool = True
+) -> Settings:
     """Prepare a notebook: seed everything, configure devices, print a banner.
 
     ``use_tensorflow=False`` skips TensorFlow entirely (faster start for notebooks that

@@ -62,8 +62,14 @@ def _slug(name: str) -> str:
     return slug[:60]
 
 
-def cached(name: str, parts: Mapping[str, object], compute: Callable[[], tuple],
-           *, cache_dir: str | os.PathLike, verbose: bool = True) -> tuple[np.ndarray, np.ndarray]:
+def cached(
+    name: str,
+    parts: Mapping[str, object],
+    compute: Callable[[], tuple],
+    *,
+    cache_dir: str | os.PathLike,
+    verbose: bool = True,
+) -> tuple[np.ndarray, np.ndarray]:
     """``(features, labels)`` for ``parts``: read from the cache, or ``compute()``d and stored.
 
     ``compute`` returns ``(features, labels)`` as arrays of equal length. With ``verbose``,
@@ -83,34 +89,47 @@ def cached(name: str, parts: Mapping[str, object], compute: Callable[[], tuple],
                     raise ValueError(f"it holds the features of key {stored['key']}")
                 features, labels = stored["features"], stored["labels"]
             if verbose:
-                print(f"[features] {name}: read {len(features):,} x {features.shape[1:]} from the "
-                      f"cache in {time.perf_counter() - start:.2f} s ({path.name})")
+                print(
+                    f"[features] {name}: read {len(features):,} x {features.shape[1:]} from the "
+                    f"cache in {time.perf_counter() - start:.2f} s ({path.name})"
+                )
             return features, labels
         except (OSError, ValueError, KeyError, EOFError) as err:
             rejected = path.with_name(path.name + ".rejected")
             os.replace(path, rejected)
             if verbose:
-                print(f"[features] {name}: the cached {path.name} could not be used ({err}); "
-                      f"set it aside as {rejected.name} and computing the features again.")
+                print(
+                    f"[features] {name}: the cached {path.name} could not be used ({err}); "
+                    f"set it aside as {rejected.name} and computing the features again."
+                )
     features, labels = compute()
     features, labels = np.asarray(features), np.asarray(labels)
     if len(features) != len(labels):
-        raise ValueError(f"compute() returned {len(features)} feature rows but {len(labels)} "
-                         f"labels for {name!r}; they must match")
+        raise ValueError(
+            f"compute() returned {len(features)} feature rows but {len(labels)} "
+            f"labels for {name!r}; they must match"
+        )
     folder = writable_folder(folder)
     path = folder / path.name
     handle, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".npz", dir=folder)
     os.close(handle)
     try:
-        np.savez(tmp, features=features, labels=labels, key=np.array(key),
-                 parts=np.array(json.dumps(dict(parts), sort_keys=True, default=str)))
+        np.savez(
+            tmp,
+            features=features,
+            labels=labels,
+            key=np.array(key),
+            parts=np.array(json.dumps(dict(parts), sort_keys=True, default=str)),
+        )
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):
             os.remove(tmp)
     if verbose:
-        print(f"[features] {name}: computed {len(features):,} x {features.shape[1:]} in "
-              f"{time.perf_counter() - start:.2f} s and cached them ({path.name})")
+        print(
+            f"[features] {name}: computed {len(features):,} x {features.shape[1:]} in "
+            f"{time.perf_counter() - start:.2f} s and cached them ({path.name})"
+        )
     return features, labels
 
 
@@ -121,16 +140,27 @@ def pets_feature_parts(base, data, split: str) -> dict[str, object]:
     ``base``: a :class:`utils.bases.Base`; ``data``: a :class:`utils.datasets.PetsData`.
     """
     preprocess = base.preprocess
-    return {"base": base.name, "weights": base.weights, "image_size": list(base.image_size),
-            "preprocessing": f"bilinear resize {tuple(data.image_size)} -> {tuple(base.image_size)}, "
-                             f"then {preprocess.__module__}.{preprocess.__qualname__}",
-            "pooling": "global average", "order": "file order (PetsData.in_order)",
-            "files": files_fingerprint(data.files[split][0]), "split": split}
+    return {
+        "base": base.name,
+        "weights": base.weights,
+        "image_size": list(base.image_size),
+        "preprocessing": f"bilinear resize {tuple(data.image_size)} -> {tuple(base.image_size)}, "
+        f"then {preprocess.__module__}.{preprocess.__qualname__}",
+        "pooling": "global average",
+        "order": "file order (PetsData.in_order)",
+        "files": files_fingerprint(data.files[split][0]),
+        "split": split,
+    }
 
 
-def pets_features(base, data, *, splits: Iterable[str] = ("train", "validation", "test"),
-                  cache_dir: str | os.PathLike | None = None,
-                  verbose: bool = True) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+def pets_features(
+    base,
+    data,
+    *,
+    splits: Iterable[str] = ("train", "validation", "test"),
+    cache_dir: str | os.PathLike | None = None,
+    verbose: bool = True,
+) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """``{split: (features, labels)}``: the frozen ``base``'s feature maps, averaged over
     positions (one number per channel), for each split of ``data`` in file order
     (:meth:`~utils.datasets.PetsData.in_order`, so that the rows line up with any other
@@ -145,7 +175,9 @@ def pets_features(base, data, *, splits: Iterable[str] = ("train", "validation",
     from .config import settings
 
     cache_dir = Path(cache_dir) if cache_dir is not None else settings().data_dir / "features"
-    pooled = keras.Sequential([base.model, keras.layers.GlobalAveragePooling2D()], name="base_and_gap")
+    pooled = keras.Sequential(
+        [base.model, keras.layers.GlobalAveragePooling2D()], name="base_and_gap"
+    )
     size = tuple(base.image_size)
 
     def compute(split: str):
@@ -157,6 +189,13 @@ def pets_features(base, data, *, splits: Iterable[str] = ("train", "validation",
             labels.append(np.asarray(batch_labels))
         return np.concatenate(rows), np.concatenate(labels)
 
-    return {split: cached(f"cats-vs-dogs-{split}", pets_feature_parts(base, data, split),
-                          lambda split=split: compute(split), cache_dir=cache_dir, verbose=verbose)
-            for split in splits}
+    return {
+        split: cached(
+            f"cats-vs-dogs-{split}",
+            pets_feature_parts(base, data, split),
+            lambda split=split: compute(split),
+            cache_dir=cache_dir,
+            verbose=verbose,
+        )
+        for split in splits
+    }

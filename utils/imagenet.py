@@ -32,7 +32,7 @@ TIMM = WeightsSource(
     sha256="5bd50f7d0fe6d09bf9285ac2523234a1b7e6bf075c0be3e7aed09139fcb617c7",
     member="timm/data/_info/imagenet_synsets.txt",
     description="ImageNet-1k's classes (WordNet ids and names) from timm 1.0.31; Apache 2.0 "
-                "(PyPI: timm 1.0.31, 2.8 MB)",
+    "(PyPI: timm 1.0.31, 2.8 MB)",
 )
 """The registry entry of the class list: the timm wheel as published on PyPI."""
 
@@ -68,30 +68,39 @@ def read_classes(wheel: str | os.PathLike) -> list[ImageNetClass]:
             wnids = archive.read(TIMM.member).decode("utf-8").split()
             lemma_lines = archive.read(LEMMAS).decode("utf-8").splitlines()
     except (OSError, KeyError, zipfile.BadZipFile) as err:
-        raise DatasetError(f"{Path(wheel).name} does not hold ImageNet's class list "
-                           f"({type(err).__name__}: {err}).") from err
+        raise DatasetError(
+            f"{Path(wheel).name} does not hold ImageNet's class list ({type(err).__name__}: {err})."
+        ) from err
     if len(wnids) != N_CLASSES or len(set(wnids)) != N_CLASSES or wnids != sorted(wnids):
-        raise DatasetError(f"{Path(wheel).name}: expected {N_CLASSES} distinct, sorted WordNet ids "
-                           f"in {TIMM.member}, found {len(wnids)} ({len(set(wnids))} distinct).")
+        raise DatasetError(
+            f"{Path(wheel).name}: expected {N_CLASSES} distinct, sorted WordNet ids "
+            f"in {TIMM.member}, found {len(wnids)} ({len(set(wnids))} distinct)."
+        )
     lemmas = dict(line.split("\t", 1) for line in lemma_lines if "\t" in line)
     missing = [w for w in wnids if w not in lemmas]
     if missing:
-        raise DatasetError(f"{Path(wheel).name}: no names for {len(missing)} classes, e.g. "
-                           f"{missing[:3]}.")
-    return [ImageNetClass(i, w, tuple(n.strip() for n in lemmas[w].split(",")))
-            for i, w in enumerate(wnids)]
+        raise DatasetError(
+            f"{Path(wheel).name}: no names for {len(missing)} classes, e.g. {missing[:3]}."
+        )
+    return [
+        ImageNetClass(i, w, tuple(n.strip() for n in lemmas[w].split(",")))
+        for i, w in enumerate(wnids)
+    ]
 
 
 def notice(reason: str) -> str:
     """The paragraph a notebook prints when the class list cannot be had."""
-    return (f"[imagenet] NO CLASS NAMES: {reason}. ImageNet's predictions cannot be named here. "
-            f"Run `make data` on a machine where pip can reach PyPI (without COURSE_OFFLINE=1), "
-            f"or copy {TIMM.filename} (`pip download --no-deps {TIMM.requirement}`) to "
-            f"{weights_dir()}/.")
+    return (
+        f"[imagenet] NO CLASS NAMES: {reason}. ImageNet's predictions cannot be named here. "
+        f"Run `make data` on a machine where pip can reach PyPI (without COURSE_OFFLINE=1), "
+        f"or copy {TIMM.filename} (`pip download --no-deps {TIMM.requirement}`) to "
+        f"{weights_dir()}/."
+    )
 
 
-def classes(fetch: bool = True, *, data_dir: str | os.PathLike | None = None,
-            verbose: bool = True) -> list[ImageNetClass] | None:
+def classes(
+    fetch: bool = True, *, data_dir: str | os.PathLike | None = None, verbose: bool = True
+) -> list[ImageNetClass] | None:
     """ImageNet's 1,000 classes in output order, or None (with :func:`notice` printed when
     ``verbose``) when the wheel is not cached and cannot be downloaded."""
     dest = weights_dir(data_dir) / TIMM.filename

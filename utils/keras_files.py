@@ -41,7 +41,8 @@ class KerasFile:
 CLASS_INDEX = KerasFile(
     "imagenet_class_index.json",
     "https://storage.googleapis.com/download.tensorflow.org/data/imagenet_class_index.json",
-    "c2c37ea517e94d9795004a39431a14cb")
+    "c2c37ea517e94d9795004a39431a14cb",
+)
 """The class index ``decode_predictions`` reads (WordNet id and name of each output)."""
 
 
@@ -55,20 +56,26 @@ def weights_file(name: str, image_size: Sequence[int], *, top: bool = False) -> 
     rows = int(image_size[0])
     if name == "vgg16":
         stem = "vgg16_weights_tf_dim_ordering_tf_kernels" + ("" if top else "_notop")
-        return KerasFile(f"{stem}.h5", f"{KERAS_APPLICATIONS}vgg16/{stem}.h5",
-                         "64373286793e3c8b2b4e3219cbf3544b" if top
-                         else "6d6bbae143d832006294945121d1f1fc")
+        return KerasFile(
+            f"{stem}.h5",
+            f"{KERAS_APPLICATIONS}vgg16/{stem}.h5",
+            "64373286793e3c8b2b4e3219cbf3544b" if top else "6d6bbae143d832006294945121d1f1fc",
+        )
     if name == "mobilenet_v2":
         rows = rows if rows in MOBILENET_SIZES else 224
-        stem = f"mobilenet_v2_weights_tf_dim_ordering_tf_kernels_1.0_{rows}" + ("" if top else "_no_top")
+        stem = f"mobilenet_v2_weights_tf_dim_ordering_tf_kernels_1.0_{rows}" + (
+            "" if top else "_no_top"
+        )
         return KerasFile(f"{stem}.h5", f"{KERAS_APPLICATIONS}mobilenet_v2/{stem}.h5")
     raise ValueError(f"unknown network {name!r}; known: vgg16, mobilenet_v2")
 
 
-NOTEBOOK_FILES = (weights_file("mobilenet_v2", (160, 160)),
-                  weights_file("mobilenet_v2", (160, 160), top=True),
-                  weights_file("vgg16", (160, 160)),
-                  CLASS_INDEX)
+NOTEBOOK_FILES = (
+    weights_file("mobilenet_v2", (160, 160)),
+    weights_file("mobilenet_v2", (160, 160), top=True),
+    weights_file("vgg16", (160, 160)),
+    CLASS_INDEX,
+)
 """What notebook 08 reads in the full profile: MobileNetV2 at 160 px without and with its top
 (Cases 1-3 and Case 0 on a CPU), VGG16 without its top (the base on a GPU, as in the notes) and
 the class index (section 3 checks the class ranges against it)."""
@@ -131,15 +138,24 @@ def download(file: KerasFile, mirror: str | None = None, *, verbose: bool = True
     url = f"{mirror.rstrip('/')}/{file.name}" if mirror else file.url
     try:
         models_dirs()[0].mkdir(parents=True, exist_ok=True)  # else Keras falls back to /tmp/.keras
-        return Path(keras.utils.get_file(file.name, url, cache_dir=str(models_dirs()[0].parent),
-                                         cache_subdir="models", file_hash=file.md5))
+        return Path(
+            keras.utils.get_file(
+                file.name,
+                url,
+                cache_dir=str(models_dirs()[0].parent),
+                cache_subdir="models",
+                file_hash=file.md5,
+            )
+        )
     except Exception as err:  # noqa: BLE001 - Keras raises bare Exceptions for failed fetches
         for folder in models_dirs():  # Keras keeps a file that failed its hash: never leave one
             (folder / file.name).unlink(missing_ok=True)
         if verbose:
-            print(f"[keras] {file.name}: ERROR, could not be downloaded from {url} "
-                  f"({type(err).__name__}: {str(err)[:200]}). Check the network and run `make "
-                  "data` again; notebook 08 falls back to the offline weights meanwhile.")
+            print(
+                f"[keras] {file.name}: ERROR, could not be downloaded from {url} "
+                f"({type(err).__name__}: {str(err)[:200]}). Check the network and run `make "
+                "data` again; notebook 08 falls back to the offline weights meanwhile."
+            )
         return None
 
 
@@ -147,8 +163,10 @@ def _check_recorded(path: Path, md5: str | None = None) -> int:
     """Compare ``path`` with Keras' MD5 (if any) and its recorded SHA-256 (recorded the first
     time); 0 when both agree."""
     if md5 is not None and hashlib.md5(path.read_bytes()).hexdigest() != md5:
-        print(f"[keras] {path.name}: ERROR, it does not match Keras' own MD5 ({md5}): the file is "
-              f"damaged. Delete {path} and run `make data` again.")
+        print(
+            f"[keras] {path.name}: ERROR, it does not match Keras' own MD5 ({md5}): the file is "
+            f"damaged. Delete {path} and run `make data` again."
+        )
         return 1
     manifest = path.parent / MANIFEST
     try:
@@ -158,13 +176,17 @@ def _check_recorded(path: Path, md5: str | None = None) -> int:
     digest, size = sha256(path), path.stat().st_size
     known = record.get(path.name)
     if known is not None and known != digest:
-        print(f"[keras] {path.name}: ERROR, its SHA-256 {digest[:16]}... differs from the one "
-              f"recorded when it was first fetched ({known[:16]}...): the file changed or is "
-              f"damaged. Delete {path} and run `make data` again.")
+        print(
+            f"[keras] {path.name}: ERROR, its SHA-256 {digest[:16]}... differs from the one "
+            f"recorded when it was first fetched ({known[:16]}...): the file changed or is "
+            f"damaged. Delete {path} and run `make data` again."
+        )
         return 1
     if known is None:
         record[path.name] = digest
         manifest.write_text(json.dumps(record, indent=1, sort_keys=True) + "\n")
-    print(f"[keras] {path.name}: ready in {path.parent} ({size:,} bytes, sha256 {digest[:16]}..."
-          f"{', recorded now' if known is None else ', as recorded'})")
+    print(
+        f"[keras] {path.name}: ready in {path.parent} ({size:,} bytes, sha256 {digest[:16]}..."
+        f"{', recorded now' if known is None else ', as recorded'})"
+    )
     return 0

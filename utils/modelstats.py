@@ -38,9 +38,11 @@ def _keras():
 def _nodes(model) -> list:
     """The call nodes of ``model``'s graph reachable from its outputs, inputs first."""
     if not getattr(model, "outputs", None):
-        raise ValueError(f"{model.name!r} has no symbolic outputs: build it with a fixed input "
-                         f"shape first (a functional model, or a Sequential starting with "
-                         f"keras.Input(shape)). Received: {type(model).__name__}")
+        raise ValueError(
+            f"{model.name!r} has no symbolic outputs: build it with a fixed input "
+            f"shape first (a functional model, or a Sequential starting with "
+            f"keras.Input(shape)). Received: {type(model).__name__}"
+        )
     order, seen, stack = [], set(), []
     for out in model.outputs:
         op, index, _ = out._keras_history
@@ -84,17 +86,20 @@ def weighted_depth(model) -> int:
         else:
             own = 1 if _kind(op) else 0
         depth[id(node)] = before + own
-    ends = (op._inbound_nodes[index] for op, index, _ in
-            (out._keras_history for out in model.outputs))
+    ends = (
+        op._inbound_nodes[index] for op, index, _ in (out._keras_history for out in model.outputs)
+    )
     return max(depth[id(node)] for node in ends)
 
 
 def _static(shape, layer) -> tuple[int, ...]:
     dims = tuple(shape[1:])
     if any(d is None for d in dims):
-        raise ValueError(f"layer {layer.name!r} has an unknown size in {tuple(shape)}: multiply-"
-                         f"adds need a fixed input shape, e.g. keras.Input((224, 224, 3)). "
-                         f"Received: shape {tuple(shape)}")
+        raise ValueError(
+            f"layer {layer.name!r} has an unknown size in {tuple(shape)}: multiply-"
+            f"adds need a fixed input shape, e.g. keras.Input((224, 224, 3)). "
+            f"Received: shape {tuple(shape)}"
+        )
     return dims
 
 
@@ -150,8 +155,9 @@ def time_inference(model, *, repeats: int = 5, warmup: int = 1, seed: int = 0) -
     untimed calls. The model is called directly (``model(x, training=False)``), the way a
     notebook calls a model on one image. Measured, never exact: print it, don't assert it."""
     if repeats < 1 or warmup < 0:
-        raise ValueError(f"Need repeats >= 1 and warmup >= 0. Received: repeats={repeats}, "
-                         f"warmup={warmup}")
+        raise ValueError(
+            f"Need repeats >= 1 and warmup >= 0. Received: repeats={repeats}, warmup={warmup}"
+        )
     shape = (1, *_static(model.inputs[0].shape, model))
     x = np.random.default_rng(seed).uniform(0, 255, shape).astype("float32")
     for _ in range(warmup):
@@ -177,7 +183,7 @@ def orientation_fit(kernel) -> tuple[float, float]:
     k = np.asarray(kernel, dtype=float)
     if k.ndim != 2 or min(k.shape) < 2:
         raise ValueError(f"kernel must be 2-D and at least 2 x 2. Received: shape {k.shape}")
-    rows, cols = np.mgrid[0:k.shape[0], 0:k.shape[1]]
+    rows, cols = np.mgrid[0 : k.shape[0], 0 : k.shape[1]]
     x, y = cols - cols.mean(), rows.mean() - rows  # y points up, like notebook 01's angles
     design = np.stack([x.ravel(), y.ravel(), np.ones(k.size)], axis=1)
     coef, *_ = np.linalg.lstsq(design, k.ravel(), rcond=None)
@@ -191,8 +197,9 @@ def orientation_fit(kernel) -> tuple[float, float]:
     return r2, (0.0 if angle > 360.0 - 1e-9 else angle)  # -1e-17 degrees is 0, not 360
 
 
-def compare_models(models: Mapping[str, object], *, repeats: int = 3,
-                   warmup: int = 1) -> list[dict]:
+def compare_models(
+    models: Mapping[str, object], *, repeats: int = 3, warmup: int = 1
+) -> list[dict]:
     """One row per model of ``models``: ``{name: model}``, where a model is a built Keras model
     with a fixed input shape or, better for big ones, a function of no arguments returning
     one (e.g. ``lambda: keras.applications.VGG16(weights=None)``): such a model is built,
@@ -209,28 +216,38 @@ def compare_models(models: Mapping[str, object], *, repeats: int = 3,
     for name, entry in models.items():
         model = entry if isinstance(entry, keras.Model) else None
         if model is None and not callable(entry):
-            raise ValueError(f"models[{name!r}] must be a Keras model or a function returning "
-                             f"one. Received: {type(entry).__name__}")
+            raise ValueError(
+                f"models[{name!r}] must be a Keras model or a function returning "
+                f"one. Received: {type(entry).__name__}"
+            )
         model = model if model is not None else entry()
-        rows.append({
-            "name": name,
-            "input": "x".join(str(d) for d in model.inputs[0].shape[1:3]),
-            "depth": weighted_depth(model),
-            "weighted_layers": sum(1 for n in _nodes(model) if _kind(n.operation)),
-            "keras_layers": len(model.layers),
-            "params": model.count_params(),
-            "macs": count_multiply_adds(model),
-            "seconds": time_inference(model, repeats=repeats, warmup=warmup),
-        })
+        rows.append(
+            {
+                "name": name,
+                "input": "x".join(str(d) for d in model.inputs[0].shape[1:3]),
+                "depth": weighted_depth(model),
+                "weighted_layers": sum(1 for n in _nodes(model) if _kind(n.operation)),
+                "keras_layers": len(model.layers),
+                "params": model.count_params(),
+                "macs": count_multiply_adds(model),
+                "seconds": time_inference(model, repeats=repeats, warmup=warmup),
+            }
+        )
         del model
         gc.collect()
     return rows
 
 
-COLUMNS = (("name", "model", "{}"), ("input", "input", "{}"), ("depth", "depth", "{}"),
-           ("weighted_layers", "weighted layers", "{}"), ("keras_layers", "Keras layers", "{}"),
-           ("params", "parameters", "{:,}"), ("macs", "multiply-adds (G)", "{:.2f}"),
-           ("seconds", "ms / image", "{:.0f}"))
+COLUMNS = (
+    ("name", "model", "{}"),
+    ("input", "input", "{}"),
+    ("depth", "depth", "{}"),
+    ("weighted_layers", "weighted layers", "{}"),
+    ("keras_layers", "Keras layers", "{}"),
+    ("params", "parameters", "{:,}"),
+    ("macs", "multiply-adds (G)", "{:.2f}"),
+    ("seconds", "ms / image", "{:.0f}"),
+)
 _SCALE = {"macs": 1e-9, "seconds": 1e3}
 
 
@@ -241,10 +258,16 @@ def format_table(rows: Sequence[Mapping], columns=COLUMNS) -> str:
         raise ValueError("format_table needs at least one row. Received: an empty sequence.")
     cells = [[title for _, title, _ in columns]]
     for row in rows:
-        cells.append([fmt.format(row[key] * _SCALE[key] if key in _SCALE else row[key])
-                      for key, _, fmt in columns])
+        cells.append(
+            [
+                fmt.format(row[key] * _SCALE[key] if key in _SCALE else row[key])
+                for key, _, fmt in columns
+            ]
+        )
     widths = [max(len(r[i]) for r in cells) for i in range(len(columns))]
-    lines = ["  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in
-                       enumerate(zip(r, widths))) for r in cells]
+    lines = [
+        "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths)))
+        for r in cells
+    ]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)

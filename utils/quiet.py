@@ -59,14 +59,18 @@ NOTICES = {
         rb"WARNING: All log messages before absl::InitializeLog\(\) is called are written to STDERR"
     ),
     "onednn": re.compile(
-        _GLOG + rb"port\.cc:\d+\] " + re.escape(
+        _GLOG
+        + rb"port\.cc:\d+\] "
+        + re.escape(
             b"oneDNN custom operations are on. You may see slightly different numerical results "
             b"due to floating-point round-off errors from different computation orders. To turn "
             b"them off, set the environment variable `TF_ENABLE_ONEDNN_OPTS=0`."
         )
     ),
     "cpu_feature": re.compile(
-        _GLOG + rb"cpu_feature_guard\.cc:\d+\] " + re.escape(
+        _GLOG
+        + rb"cpu_feature_guard\.cc:\d+\] "
+        + re.escape(
             b"This TensorFlow binary is optimized to use available CPU instructions in "
             b"performance-critical operations."
         )
@@ -77,8 +81,8 @@ CPU_FEATURE_TAIL = re.compile(
     rb"To enable the following instructions: [A-Za-z0-9_. ]+, in other operations, "
     rb"rebuild TensorFlow with the appropriate compiler flags\."
 )
-PARTIAL_WAIT = 0.1   # seconds an unfinished line waits for its end before it is passed on
-JOIN_TIMEOUT = 5.0   # seconds to wait for the thread to pass on the last bytes after the import
+PARTIAL_WAIT = 0.1  # seconds an unfinished line waits for its end before it is passed on
+JOIN_TIMEOUT = 5.0  # seconds to wait for the thread to pass on the last bytes after the import
 WATCHED = ("tensorflow", "keras")
 _SUPPORTED = sys.platform.startswith("linux")
 
@@ -96,7 +100,7 @@ def is_notice(line: bytes) -> bool:
 def _write_all(fd: int, data: bytes) -> None:
     while data:
         try:
-            data = data[os.write(fd, data):]
+            data = data[os.write(fd, data) :]
         except InterruptedError:
             continue
         except OSError:  # the real stderr is gone: nothing can show the bytes anyway
@@ -105,9 +109,9 @@ def _write_all(fd: int, data: bytes) -> None:
 
 def _pump(read_fd: int, out_fd: int) -> None:
     """Copy ``read_fd`` to ``out_fd`` line by line, leaving out the known notices."""
-    pending = b""        # the start of a line whose newline has not come yet
-    passing = False      # that start was already passed on (so it is no notice)
-    after_cpu = False    # the previous line was the CPU-feature notice
+    pending = b""  # the start of a line whose newline has not come yet
+    passing = False  # that start was already passed on (so it is no notice)
+    after_cpu = False  # the previous line was the CPU-feature notice
     try:
         while True:
             if pending and not passing:
@@ -168,8 +172,9 @@ def _start() -> tuple[int, threading.Thread] | None:
                 fcntl.fcntl(write_fd, fcntl.F_SETPIPE_SZ, 1 << 20)
         out_fd = os.dup(saved)
         fds.append(out_fd)
-        thread = threading.Thread(target=_pump, args=(read_fd, out_fd), daemon=True,
-                                  name="utils.quiet stderr filter")
+        thread = threading.Thread(
+            target=_pump, args=(read_fd, out_fd), daemon=True, name="utils.quiet stderr filter"
+        )
         thread.start()  # from here on the thread owns read_fd and out_fd
         fds = [saved, write_fd]
         _flush_python_stderr()

@@ -24,8 +24,9 @@ def correlate2d_valid(image, kernel) -> np.ndarray:
     image = np.asarray(image, dtype=float)
     kernel = np.asarray(kernel, dtype=float)
     if image.ndim != 2 or kernel.ndim != 2:
-        raise ValueError(f"image and kernel must be 2-D. Received: shapes {image.shape} and "
-                         f"{kernel.shape}")
+        raise ValueError(
+            f"image and kernel must be 2-D. Received: shapes {image.shape} and {kernel.shape}"
+        )
     if kernel.shape[0] > image.shape[0] or kernel.shape[1] > image.shape[1]:
         raise ValueError(f"kernel {kernel.shape} does not fit in image {image.shape}")
     return np.einsum("rcij,ij->rc", sliding_window_view(image, kernel.shape), kernel)

@@ -32,8 +32,15 @@ import tensorflow as tf
 _CACHE_ATTR = "_course_train_loops"
 
 
-def digit_cnn(input_shape=(8, 8, 1), n_classes: int = 5, *, width: int = 16,
-              dropout: float = 0.3, name: str = "digit_cnn", seed: int | None = None) -> keras.Model:
+def digit_cnn(
+    input_shape=(8, 8, 1),
+    n_classes: int = 5,
+    *,
+    width: int = 16,
+    dropout: float = 0.3,
+    name: str = "digit_cnn",
+    seed: int | None = None,
+) -> keras.Model:
     """The source network of notebook 07: ``conv-BN-ReLU`` x2, 2x2 max pool, ``conv-BN-ReLU`` x2
     (twice as wide), 2x2 max pool, flattened (the layer ``features``), dropout, softmax.
 
@@ -51,14 +58,20 @@ def digit_cnn(input_shape=(8, 8, 1), n_classes: int = 5, *, width: int = 16,
     def init():
         """A Glorot initialiser with its own seed when the network has one."""
         return keras.initializers.GlorotUniform(
-            seed=None if seed is None else int(rng.integers(2**31)))
+            seed=None if seed is None else int(rng.integers(2**31))
+        )
 
     inputs = keras.Input(shape=input_shape, name="image")
     x = inputs
     for block, filters in ((1, width), (2, 2 * width)):
         for conv in (1, 2):
-            x = kl.Conv2D(filters, 3, padding="same", kernel_initializer=init(),
-                          name=f"block{block}_conv{conv}")(x)
+            x = kl.Conv2D(
+                filters,
+                3,
+                padding="same",
+                kernel_initializer=init(),
+                name=f"block{block}_conv{conv}",
+            )(x)
             x = kl.BatchNormalization(momentum=0.9, name=f"block{block}_bn{conv}")(x)
             x = kl.ReLU(name=f"block{block}_relu{conv}")(x)
         if block == 1:
@@ -66,8 +79,9 @@ def digit_cnn(input_shape=(8, 8, 1), n_classes: int = 5, *, width: int = 16,
     x = kl.MaxPooling2D(2, name="block2_pool")(x)
     x = kl.Flatten(name="features")(x)
     x = kl.Dropout(dropout, seed=None if seed is None else seed + 1, name="dropout")(x)
-    outputs = kl.Dense(n_classes, activation="softmax", kernel_initializer=init(),
-                       name="predictions")(x)
+    outputs = kl.Dense(
+        n_classes, activation="softmax", kernel_initializer=init(), name="predictions"
+    )(x)
     return keras.Model(inputs, outputs, name=name)
 
 
@@ -91,15 +105,19 @@ def _groups(model: keras.Model, learning_rate) -> list[tuple[list, float]]:
         groups.append((variables, float(rate)))
     left_out = [v.path for v in model.trainable_variables if id(v) not in seen]
     if left_out:
-        raise ValueError(f"trainable variables in no learning-rate group: {left_out[:4]} "
-                         f"({len(left_out)} in all). Freeze their layers or add them to a group.")
+        raise ValueError(
+            f"trainable variables in no learning-rate group: {left_out[:4]} "
+            f"({len(left_out)} in all). Freeze their layers or add them to a group."
+        )
     return groups
 
 
 def _flags(model: keras.Model) -> tuple:
     """Every layer's ``trainable`` flag, nested models included: what a traced loop bakes in."""
-    return tuple((layer.path if hasattr(layer, "path") else layer.name, layer.trainable)
-                 for layer in model._flatten_layers(include_self=True))
+    return tuple(
+        (layer.path if hasattr(layer, "path") else layer.name, layer.trainable)
+        for layer in model._flatten_layers(include_self=True)
+    )
 
 
 class _Loop:
@@ -117,9 +135,14 @@ class _Loop:
     def __call__(self, x, y, batches):
         """Run the loop, traced on first use for any batch size and number of steps."""
         if self.run is None:
-            self.run = tf.function(self._run, input_signature=[
-                tf.TensorSpec((None, *x.shape[1:]), x.dtype), tf.TensorSpec((None,), y.dtype),
-                tf.TensorSpec((None, None), batches.dtype)])
+            self.run = tf.function(
+                self._run,
+                input_signature=[
+                    tf.TensorSpec((None, *x.shape[1:]), x.dtype),
+                    tf.TensorSpec((None,), y.dtype),
+                    tf.TensorSpec((None, None), batches.dtype),
+                ],
+            )
             # Each loop is traced once, but TensorFlow counts the traces of all loops together
             # (one Python function) and would warn about "frequent retracing" after five.
             self.run._omit_frequent_tracing_warning = True
@@ -143,14 +166,15 @@ class _Loop:
             grads = tape.gradient(loss, everything)
             start = 0
             for opt, variables in zip(self.optimizers, self.groups):
-                opt.apply(grads[start:start + len(variables)], variables)
+                opt.apply(grads[start : start + len(variables)], variables)
                 start += len(variables)
             total += tf.cast(loss, tf.float32)
         return total / tf.cast(tf.shape(batches)[0], tf.float32)
 
 
-def train(model: keras.Model, x, y, *, steps: int, learning_rate=1e-3, batch_size: int = 32,
-          seed: int = 0) -> float:
+def train(
+    model: keras.Model, x, y, *, steps: int, learning_rate=1e-3, batch_size: int = 32, seed: int = 0
+) -> float:
     """Train ``model`` for ``steps`` minibatch Adam steps on ``(x, y)``; return the mean loss.
 
     Batches of ``min(batch_size, len(x))`` examples are drawn without replacement within a
@@ -165,12 +189,16 @@ def train(model: keras.Model, x, y, *, steps: int, learning_rate=1e-3, batch_siz
     x = np.asarray(x, dtype="float32")
     y = np.asarray(y).astype("int64")
     if len(x) != len(y) or len(x) == 0:
-        raise ValueError(f"x and y must hold the same, non-zero number of examples. "
-                         f"Received: {len(x)} and {len(y)}")
+        raise ValueError(
+            f"x and y must hold the same, non-zero number of examples. "
+            f"Received: {len(x)} and {len(y)}"
+        )
     groups = _groups(model, learning_rate)
     if not any(variables for variables, _ in groups):
-        raise ValueError(f"model {model.name!r} has no trainable variables: every layer is "
-                         f"frozen, so training would change nothing.")
+        raise ValueError(
+            f"model {model.name!r} has no trainable variables: every layer is "
+            f"frozen, so training would change nothing."
+        )
     cache = getattr(model, _CACHE_ATTR, None)
     if cache is None:
         cache = {}
@@ -191,10 +219,16 @@ def accuracy(model: keras.Model, x, y, *, batch_size: int = 512) -> float:
     x = np.asarray(x, dtype="float32")
     y = np.asarray(y)
     if len(x) != len(y) or len(x) == 0:
-        raise ValueError(f"x and y must hold the same, non-zero number of examples. "
-                         f"Received: {len(x)} and {len(y)}")
-    preds = np.concatenate([np.argmax(np.asarray(model(x[i:i + batch_size], training=False)), 1)
-                            for i in range(0, len(x), batch_size)])
+        raise ValueError(
+            f"x and y must hold the same, non-zero number of examples. "
+            f"Received: {len(x)} and {len(y)}"
+        )
+    preds = np.concatenate(
+        [
+            np.argmax(np.asarray(model(x[i : i + batch_size], training=False)), 1)
+            for i in range(0, len(x), batch_size)
+        ]
+    )
     return float(np.mean(preds == y))
 
 

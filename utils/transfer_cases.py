@@ -72,7 +72,9 @@ def feature_model(source: keras.Model, layer: str = "features") -> keras.Model:
 
 def as_dataset(x, y, batch_size: int = 256) -> tf.data.Dataset:
     """``(x, y)`` as a batched ``tf.data.Dataset`` in order, no shuffling."""
-    return tf.data.Dataset.from_tensor_slices((np.asarray(x, "float32"), np.asarray(y))).batch(batch_size)
+    return tf.data.Dataset.from_tensor_slices((np.asarray(x, "float32"), np.asarray(y))).batch(
+        batch_size
+    )
 
 
 def logistic_accuracy(f_train, y_train, f_test, y_test, *, c: float = 1.0) -> float:
@@ -95,9 +97,18 @@ class TransferExperiment:
     unfreezes (the top convolution block and the head).
     """
 
-    def __init__(self, source: keras.Model, *, n_classes: int, freeze_until: Callable,
-                 unfreeze_top: Callable, build_head: Callable, extract_features: Callable,
-                 budget: Budget | None = None, top_layers: int | None = None):
+    def __init__(
+        self,
+        source: keras.Model,
+        *,
+        n_classes: int,
+        freeze_until: Callable,
+        unfreeze_top: Callable,
+        build_head: Callable,
+        extract_features: Callable,
+        budget: Budget | None = None,
+        top_layers: int | None = None,
+    ):
         self.source = source
         self.n_classes = n_classes
         self.freeze_until, self.unfreeze_top = freeze_until, unfreeze_top
@@ -131,9 +142,12 @@ class TransferExperiment:
         """Initial weights for ``seed``, made once: a new head's or a random network's."""
         if (kind, seed) not in self._initial:
             self._initial[kind, seed] = (
-                self._head(seed).get_weights() if kind == "head" else
-                digit_cnn(self.source.input_shape[1:], self.n_classes,
-                          seed=SCRATCH_SEED_OFFSET + seed).get_weights())
+                self._head(seed).get_weights()
+                if kind == "head"
+                else digit_cnn(
+                    self.source.input_shape[1:], self.n_classes, seed=SCRATCH_SEED_OFFSET + seed
+                ).get_weights()
+            )
         return self._initial[kind, seed]
 
     def _reset_transfer(self, seed: int) -> None:
@@ -153,8 +167,16 @@ class TransferExperiment:
             self._feature_cache[layer, name] = self.extract_features(model, as_dataset(x, y))
         return self._feature_cache[layer, name]
 
-    def run(self, target: str, train_set, test_set, *, k: int | None, seed: int,
-            cases: Iterable[str] = CASES) -> dict[str, float]:
+    def run(
+        self,
+        target: str,
+        train_set,
+        test_set,
+        *,
+        k: int | None,
+        seed: int,
+        cases: Iterable[str] = CASES,
+    ) -> dict[str, float]:
         """Test accuracy of each case trained on ``k`` examples per class (``None``: all)."""
         (x_train, y_train), (x_test, y_test) = train_set, test_set
         idx = np.arange(len(y_train)) if k is None else per_class_subset(y_train, k, seed=seed)
@@ -170,8 +192,15 @@ class TransferExperiment:
             for layer in self.model.layers:
                 layer.trainable = True
             self.freeze_until(self.model, "features")
-            train(self.model, xs, ys, steps=b.head_steps, learning_rate=b.head_lr,
-                  batch_size=b.batch_size, seed=seed)
+            train(
+                self.model,
+                xs,
+                ys,
+                steps=b.head_steps,
+                learning_rate=b.head_lr,
+                batch_size=b.batch_size,
+                seed=seed,
+            )
             warmed = self.model.get_weights()
             for case, n_top in (("2", self.top_layers), ("3", len(self.model.layers))):
                 if case in cases:
@@ -179,18 +208,38 @@ class TransferExperiment:
                     for layer in self.model.layers:
                         layer.trainable = True
                     self.unfreeze_top(self.model, n_top)
-                    train(self.model, xs, ys, steps=b.finetune_steps,
-                          learning_rate=b.finetune_lr, batch_size=b.batch_size, seed=seed + 1)
+                    train(
+                        self.model,
+                        xs,
+                        ys,
+                        steps=b.finetune_steps,
+                        learning_rate=b.finetune_lr,
+                        batch_size=b.batch_size,
+                        seed=seed + 1,
+                    )
                     out[case] = accuracy(self.model, x_test, y_test)
         if "4" in cases:
             self._reset_scratch(seed)
-            train(self.scratch, xs, ys, steps=b.scratch_steps, learning_rate=b.scratch_lr,
-                  batch_size=b.batch_size, seed=seed)
+            train(
+                self.scratch,
+                xs,
+                ys,
+                steps=b.scratch_steps,
+                learning_rate=b.scratch_lr,
+                batch_size=b.batch_size,
+                seed=seed,
+            )
             out["4"] = accuracy(self.scratch, x_test, y_test)
         return out
 
-    def learning_curves(self, targets: dict, sizes: Sequence[int | None], seeds: Sequence[int],
-                        cases: Iterable[str] = CASES, progress: bool = True) -> list[dict]:
+    def learning_curves(
+        self,
+        targets: dict,
+        sizes: Sequence[int | None],
+        seeds: Sequence[int],
+        cases: Iterable[str] = CASES,
+        progress: bool = True,
+    ) -> list[dict]:
         """One row ``{target, case, k, seed, accuracy}`` per run; ``targets`` maps a name to
         ``(train_set, test_set)``. ``k=None`` in ``sizes`` means every training example (the
         row then records the per-class count of the smallest class)."""
@@ -201,12 +250,22 @@ class TransferExperiment:
             for k in sizes:
                 for seed in seeds:
                     result = self.run(target, train_set, test_set, k=k, seed=seed, cases=cases)
-                    rows += [{"target": target, "case": c, "k": full_k if k is None else k,
-                              "all": k is None, "seed": seed, "accuracy": a}
-                             for c, a in sorted(result.items())]
+                    rows += [
+                        {
+                            "target": target,
+                            "case": c,
+                            "k": full_k if k is None else k,
+                            "all": k is None,
+                            "seed": seed,
+                            "accuracy": a,
+                        }
+                        for c, a in sorted(result.items())
+                    ]
             if progress:
-                print(f"[curves] {target}: {len(sizes)} sizes x {len(seeds)} seeds in "
-                      f"{time.perf_counter() - start:.1f} s")
+                print(
+                    f"[curves] {target}: {len(sizes)} sizes x {len(seeds)} seeds in "
+                    f"{time.perf_counter() - start:.1f} s"
+                )
         return rows
 
 
@@ -215,5 +274,7 @@ def summarise(rows: Sequence[dict]) -> dict[tuple[str, str, int], tuple[float, f
     groups: dict = {}
     for row in rows:
         groups.setdefault((row["target"], row["case"], row["k"]), []).append(row["accuracy"])
-    return {key: (float(np.mean(v)), float(np.min(v)), float(np.max(v)), len(v))
-            for key, v in groups.items()}
+    return {
+        key: (float(np.mean(v)), float(np.min(v)), float(np.max(v)), len(v))
+        for key, v in groups.items()
+    }

@@ -37,13 +37,21 @@ def _slider(name: str, spec):
     if isinstance(spec, widgets.Widget):
         return spec
     if not (isinstance(spec, tuple) and len(spec) in (3, 4)):
-        raise ValueError(f"Control {name!r} must be a widget or (min, max, step[, start]). "
-                         f"Received: {spec!r}")
+        raise ValueError(
+            f"Control {name!r} must be a widget or (min, max, step[, start]). Received: {spec!r}"
+        )
     lo, hi, step = spec[:3]
     start = spec[3] if len(spec) == 4 else lo
     cls = widgets.IntSlider if all(isinstance(v, int) for v in spec) else widgets.FloatSlider
-    return cls(min=lo, max=hi, step=step, value=start, description=name,
-               continuous_update=False, style={"description_width": "initial"})
+    return cls(
+        min=lo,
+        max=hi,
+        step=step,
+        value=start,
+        description=name,
+        continuous_update=False,
+        style={"description_width": "initial"},
+    )
 
 
 def _value(spec):

@@ -36,8 +36,10 @@ class SyncReport:
     unchanged: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
-        lines = [f"workspace: {len(self.copied)} new, {len(self.updated)} updated, "
-                 f"{len(self.unchanged)} unchanged, {len(self.kept_edited)} kept as you edited them"]
+        lines = [
+            f"workspace: {len(self.copied)} new, {len(self.updated)} updated, "
+            f"{len(self.unchanged)} unchanged, {len(self.kept_edited)} kept as you edited them"
+        ]
         lines += [f"  new:     {p}" for p in self.copied]
         lines += [f"  updated: {p}" for p in self.updated]
         for p in self.kept_edited:
@@ -69,8 +71,10 @@ def _load_manifest(workspace: Path) -> dict[str, str]:
     except (json.JSONDecodeError, OSError):
         # A damaged manifest only costs us the ability to replace untouched files:
         # treat every existing file as edited (safe), and rebuild the manifest.
-        print(f"warning: {workspace / MANIFEST} is unreadable; existing notebooks are kept as they are.",
-              file=sys.stderr)
+        print(
+            f"warning: {workspace / MANIFEST} is unreadable; existing notebooks are kept as they are.",
+            file=sys.stderr,
+        )
         return {}
 
 
@@ -81,8 +85,9 @@ def _copy(src: Path, dst: Path) -> None:
     os.replace(tmp, dst)  # atomic: a crash never leaves a half-written notebook
 
 
-def sync(course: str | Path = "course", workspace: str | Path = "workspace", *,
-         update: bool = False) -> SyncReport:
+def sync(
+    course: str | Path = "course", workspace: str | Path = "workspace", *, update: bool = False
+) -> SyncReport:
     """Copy the kit's notebooks into the workspace without losing student work.
 
     Always: files missing from the workspace are copied in. With ``update=True``, a file
@@ -91,8 +96,10 @@ def sync(course: str | Path = "course", workspace: str | Path = "workspace", *,
     """
     course, workspace = Path(course), Path(workspace)
     if not course.is_dir():
-        raise FileNotFoundError(f"No course folder at {course.resolve()}: run this from the "
-                                "repository root (where README.md is).")
+        raise FileNotFoundError(
+            f"No course folder at {course.resolve()}: run this from the "
+            "repository root (where README.md is)."
+        )
     workspace.mkdir(parents=True, exist_ok=True)
     manifest = _load_manifest(workspace)
     report = SyncReport()
@@ -128,8 +135,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--course", default="course", help="the kit's notebooks (default: course)")
     parser.add_argument("--workspace", default="workspace", help="your copy (default: workspace)")
-    parser.add_argument("--update", action="store_true",
-                        help="also bring in newer versions of notebooks you have not edited")
+    parser.add_argument(
+        "--update",
+        action="store_true",
+        help="also bring in newer versions of notebooks you have not edited",
+    )
     args = parser.parse_args(argv)
     print(sync(args.course, args.workspace, update=args.update))
     return 0

@@ -1,98 +1,98 @@
 """Plausible wrong answers for notebook 03-padding-stride-channels (format: see tests/wrong_answers/__init__.py)."""
 
 CASES = [
-    {   # rounding up: counts a last position where the kernel no longer fits
+    {  # rounding up: counts a last position where the kernel no longer fits
         "name": "ceiling instead of floor",
         "cell": "output_size",
         "find": "return (n + 2 * p - k) // s + 1",
         "replace": "return -(-(n + 2 * p - k) // s) + 1",
         "loses": {"test_output_size"},
     },
-    {   # Python's round() rounds halves to even: right for 8, 3, 0, 2 and wrong for 9, 2, 0, 2
+    {  # Python's round() rounds halves to even: right for 8, 3, 0, 2 and wrong for 9, 2, 0, 2
         "name": "rounding to the nearest instead of down",
         "cell": "output_size",
         "find": "return (n + 2 * p - k) // s + 1",
         "replace": "return round((n + 2 * p - k) / s) + 1",
         "loses": {"test_output_size"},
     },
-    {   # np.pad's "reflect" mirrors the pixels inside the border instead of copying it
+    {  # np.pad's "reflect" mirrors the pixels inside the border instead of copying it
         "name": "reflect instead of replicate",
         "cell": "pad",
         "find": 'np.pad(image, p, mode="edge")',
         "replace": 'np.pad(image, p, mode="reflect")',
         "loses": {"test_pad"},
     },
-    {   # "nothing to add" answered with the input itself, which the caller may then change
+    {  # "nothing to add" answered with the input itself, which the caller may then change
         "name": "p = 0 returns the input itself, not a copy",
         "cell": "pad",
         "find": "    image = np.asarray(image, dtype=float)\n",
         "replace": "    image = np.asarray(image, dtype=float)\n    if p == 0:\n        return image\n",
         "loses": {"test_pad"},
     },
-    {   # the output has the strided size, but the windows still move one pixel at a time
+    {  # the output has the strided size, but the windows still move one pixel at a time
         "name": "stride ignored in the window position",
         "cell": "conv2d",
         "find": "window = x[r * stride:r * stride + kh, c * stride:c * stride + kw]",
         "replace": "window = x[r:r + kh, c:c + kw]",
         "loses": {"test_conv2d"},
     },
-    {   # true convolution (notebook 02's flip) instead of the cross-correlation asked for
+    {  # true convolution (notebook 02's flip) instead of the cross-correlation asked for
         "name": "kernel flipped",
         "cell": "conv2d",
         "find": "    kh, kw = kernel.shape\n",
         "replace": "    kh, kw = kernel.shape\n    kernel = kernel[::-1, ::-1]\n",
         "loses": {"test_conv2d"},
     },
-    {   # right on every square image: only a non-square one shows it
+    {  # right on every square image: only a non-square one shows it
         "name": "output width computed from the height",
         "cell": "conv2d",
         "find": "oh, ow = (H - kh) // stride + 1, (W - kw) // stride + 1",
         "replace": "oh = ow = (H - kh) // stride + 1",
         "loses": {"test_conv2d"},
     },
-    {   # an even kernel is refused, but a 3x5 one gets (3 - 1) // 2 on both axes
+    {  # an even kernel is refused, but a 3x5 one gets (3 - 1) // 2 on both axes
         "name": "'same' checks only the kernel's height",
         "cell": "conv2d",
         "find": "if kh % 2 == 0 or kw % 2 == 0 or kh != kw:",
         "replace": "if kh % 2 == 0:",
         "loses": {"test_conv2d"},
     },
-    {   # the bias left out
+    {  # the bias left out
         "name": "bias forgotten",
         "cell": "conv2d_multichannel",
         "find": "out[r, c, f] = np.sum(window * kernels[:, :, :, f]) + bias[f]",
         "replace": "out[r, c, f] = np.sum(window * kernels[:, :, :, f])",
         "loses": {"test_conv2d_multichannel"},
     },
-    {   # np.pad with one number pads every axis, the channels too: 3 channels become 5
+    {  # np.pad with one number pads every axis, the channels too: 3 channels become 5
         "name": "channels padded too",
         "cell": "conv2d_multichannel",
         "find": "x = np.pad(volume, ((padding, padding), (padding, padding), (0, 0)))",
         "replace": "x = np.pad(volume, padding)",
         "loses": {"test_conv2d_multichannel"},
     },
-    {   # the bias added to every product, i.e. kh*kw*C times
+    {  # the bias added to every product, i.e. kh*kw*C times
         "name": "bias inside the sum",
         "cell": "conv2d_multichannel",
         "find": "out[r, c, f] = np.sum(window * kernels[:, :, :, f]) + bias[f]",
         "replace": "out[r, c, f] = np.sum(window * kernels[:, :, :, f] + bias[f])",
         "loses": {"test_conv2d_multichannel"},
     },
-    {   # NumPy's own broadcasting error is a ValueError too, but it does not say "channels"
+    {  # NumPy's own broadcasting error is a ValueError too, but it does not say "channels"
         "name": "no channel check",
         "cell": "conv2d_multichannel",
         "find": "if volume.shape[2] != c_in:",
         "replace": "if False:",
         "loses": {"test_conv2d_multichannel"},
     },
-    {   # a 2-D kernel's count: the input depth forgotten
+    {  # a 2-D kernel's count: the input depth forgotten
         "name": "input channels forgotten",
         "cell": "conv_param_count",
         "find": "return int((kh * kw * c_in + (1 if use_bias else 0)) * c_out)",
         "replace": "return int((kh * kw + (1 if use_bias else 0)) * c_out)",
         "loses": {"test_conv_param_count"},
     },
-    {   # windows flattened channel-first, which does not match kernels.reshape(-1, F)
+    {  # windows flattened channel-first, which does not match kernels.reshape(-1, F)
         "name": "window flattened channels first",
         "cell": "im2col",
         "find": "windows = windows.transpose(0, 1, 3, 4, 2)            # (H', W', kh, kw, C)",

@@ -77,27 +77,57 @@ from .transfer_tasks import DigitTask, digit_tasks
 
 __all__ = [
     # sources: constants, the registry, the error
-    "CLASS_NAMES", "DEFAULT_TIMEOUT", "FILTERED_URL", "IMAGE_EXTENSIONS", "PETIMAGES_URL",
-    "PETIMAGES_VALIDATION_FRACTION", "READY_MARKER", "SOURCES", "STANDIN_MARKER",
-    "STANDIN_PER_CLASS", "STANDIN_SEED", "STANDIN_SIZE", "STANDIN_VERSION", "USER_AGENT",
-    "DatasetError", "Source",
+    "CLASS_NAMES",
+    "DEFAULT_TIMEOUT",
+    "FILTERED_URL",
+    "IMAGE_EXTENSIONS",
+    "PETIMAGES_URL",
+    "PETIMAGES_VALIDATION_FRACTION",
+    "READY_MARKER",
+    "SOURCES",
+    "STANDIN_MARKER",
+    "STANDIN_PER_CLASS",
+    "STANDIN_SEED",
+    "STANDIN_SIZE",
+    "STANDIN_VERSION",
+    "USER_AGENT",
+    "DatasetError",
+    "Source",
     # digits and MNIST
-    "load_digits", "load_mnist", "split_by_class",
+    "load_digits",
+    "load_mnist",
+    "split_by_class",
     # printed characters in the digits' format
-    "default_fonts", "printed_digits", "printed_glyphs", "printed_letters",
+    "default_fonts",
+    "printed_digits",
+    "printed_glyphs",
+    "printed_letters",
     # notebook 07's source task and three targets
-    "DigitTask", "digit_tasks",
+    "DigitTask",
+    "digit_tasks",
     # downloading and preparing the real archives
-    "download", "CachePaths", "check_layout", "fetch_all", "prepare",
+    "download",
+    "CachePaths",
+    "check_layout",
+    "fetch_all",
+    "prepare",
     # scanning images
-    "ScanReport", "check_image", "scan_images",
+    "ScanReport",
+    "check_image",
+    "scan_images",
     # the offline stand-in
-    "make_standin_pets", "standin_banner",
+    "make_standin_pets",
+    "standin_banner",
     # tf.data pipelines
-    "augmenter", "decode_resize", "from_folder", "image_pipeline", "list_images",
+    "augmenter",
+    "decode_resize",
+    "from_folder",
+    "image_pipeline",
+    "list_images",
     "paths_dataset",
     # cats vs dogs, ready to train
-    "PetsData", "cats_vs_dogs",
+    "PetsData",
+    "cats_vs_dogs",
     # a real photograph that ships offline
     "sample_photo",
     # command line (python -m utils.datasets)

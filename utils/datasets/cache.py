@@ -44,9 +44,13 @@ class CachePaths:
         """The cache paths of registry entry ``name`` under ``data_dir``."""
         archive = data_dir / "downloads" / source.filename
         extracted = data_dir / name
-        return cls(archive=archive, record=archive.with_name(archive.name + ".json"),
-                   extracted=extracted, dataset=extracted / source.top,
-                   quarantine=extracted / "quarantine")
+        return cls(
+            archive=archive,
+            record=archive.with_name(archive.name + ".json"),
+            extracted=extracted,
+            dataset=extracted / source.top,
+            quarantine=extracted / "quarantine",
+        )
 
 
 def _resolve_source(source: str | Source, url: str | None) -> tuple[str, Source]:
@@ -56,8 +60,9 @@ def _resolve_source(source: str | Source, url: str | None) -> tuple[str, Source]
     elif source in SOURCES:
         name, src = source, SOURCES[source]
     else:
-        raise ValueError(f"source must be one of {sorted(SOURCES)} or a Source. "
-                         f"Received: {source!r}")
+        raise ValueError(
+            f"source must be one of {sorted(SOURCES)} or a Source. Received: {source!r}"
+        )
     return name, (replace(src, url=url) if url else src)
 
 
@@ -84,29 +89,44 @@ def prepare(
         return paths.dataset
     record = _read_json(paths.record) if src.sha256 is None else None
     sha256 = src.sha256 or (record or {}).get("sha256")
-    origin = "expected" if src.sha256 else (
-        f"one recorded in {paths.record} on its first verified download (delete that record "
-        f"if the archive changed upstream on purpose)")
-    archive, digest = _download(src.url, paths.archive, sha256=sha256,
-                                expected_size=src.size or (record or {}).get("size"),
-                                timeout=timeout, hash_origin=origin)
+    origin = (
+        "expected"
+        if src.sha256
+        else (
+            f"one recorded in {paths.record} on its first verified download (delete that record "
+            f"if the archive changed upstream on purpose)"
+        )
+    )
+    archive, digest = _download(
+        src.url,
+        paths.archive,
+        sha256=sha256,
+        expected_size=src.size or (record or {}).get("size"),
+        timeout=timeout,
+        hash_origin=origin,
+    )
     try:
         _extract(archive, src, paths)
     except DatasetError as err:
         rejected = _set_aside(archive)
-        raise DatasetError(f"{err.problem} The archive was set aside as {rejected}.",
-                           err.hint) from err
+        raise DatasetError(
+            f"{err.problem} The archive was set aside as {rejected}.", err.hint
+        ) from err
     if src.sha256 is None and record is None:
-        _write_json(paths.record, {"url": src.url, "sha256": digest,
-                                   "size": archive.stat().st_size})
+        _write_json(
+            paths.record, {"url": src.url, "sha256": digest, "size": archive.stat().st_size}
+        )
     return paths.dataset
 
 
 def _extract(archive: Path, src: Source, paths: CachePaths) -> None:
     """Unpack, check and scan ``archive`` in a temporary folder, then move it into place."""
     paths.extracted.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{paths.extracted.name}.", suffix=".part",
-                                dir=paths.extracted.parent))
+    tmp = Path(
+        tempfile.mkdtemp(
+            prefix=f".{paths.extracted.name}.", suffix=".part", dir=paths.extracted.parent
+        )
+    )
     try:
         _safe_unzip(archive, tmp)
         dataset = tmp / src.top
@@ -117,8 +137,10 @@ def _extract(archive: Path, src: Source, paths: CachePaths) -> None:
         _print_report(report)
         counts = _folder_counts(dataset, src.counts)
         skipped = [str(p.relative_to(tmp / paths.quarantine.name)) for p, _ in report.corrupt]
-        _write_json(tmp / READY_MARKER, {"url": src.url, "counts": counts,
-                                         "total": report.total, "skipped": skipped})
+        _write_json(
+            tmp / READY_MARKER,
+            {"url": src.url, "counts": counts, "total": report.total, "skipped": skipped},
+        )
         if paths.extracted.exists():  # an earlier, incomplete attempt (no READY marker)
             shutil.rmtree(paths.extracted)
         os.replace(tmp, paths.extracted)
@@ -134,15 +156,15 @@ def _safe_unzip(archive: Path, dest: Path) -> None:
             for member in zf.namelist():
                 target = (dest / member).resolve()
                 if target != root and root not in target.parents:
-                    raise _fail(f"The archive {archive} contains an unsafe path {member!r}.",
-                                archive)
+                    raise _fail(
+                        f"The archive {archive} contains an unsafe path {member!r}.", archive
+                    )
             zf.extractall(dest)
     except (zipfile.BadZipFile, zlib.error, EOFError) as err:
         raise _fail(f"The archive {archive} could not be unpacked ({err}).", archive) from err
 
 
-def check_layout(dataset: Path, source: Source, *,
-                 archive: Path | None = None) -> dict[str, int]:
+def check_layout(dataset: Path, source: Source, *, archive: Path | None = None) -> dict[str, int]:
     """Check that ``dataset`` holds the folders and image counts ``source`` expects.
 
     Returns ``{folder: count}``; raises :class:`DatasetError` naming every problem.
@@ -151,8 +173,11 @@ def check_layout(dataset: Path, source: Source, *,
     expected = f"expected {source.layout()} with {_format_counts(source.counts)}"
     if not dataset.is_dir():
         found = sorted(p.name for p in dataset.parent.iterdir()) if dataset.parent.is_dir() else []
-        raise _fail(f"{where} does not have the expected layout: there is no top folder "
-                    f"{source.top!r} (found {found[:5]}); {expected}.", where)
+        raise _fail(
+            f"{where} does not have the expected layout: there is no top folder "
+            f"{source.top!r} (found {found[:5]}); {expected}.",
+            where,
+        )
     counts = _folder_counts(dataset, source.counts)
     problems = []
     for folder, want in source.counts.items():
@@ -164,15 +189,17 @@ def check_layout(dataset: Path, source: Source, *,
         elif not source.exact_counts and got < 0.9 * want:
             problems.append(f"{folder}/ has only {got:,} images (about {want:,} expected)")
     if problems:
-        raise _fail(f"{where} does not have the expected layout or counts: "
-                    f"{'; '.join(problems)} ({expected}).", where)
+        raise _fail(
+            f"{where} does not have the expected layout or counts: "
+            f"{'; '.join(problems)} ({expected}).",
+            where,
+        )
     return counts
 
 
 def _folder_counts(dataset: Path, folders) -> dict[str, int]:
     """Images per folder (``-1`` for a missing folder)."""
-    return {f: (len(_image_files(dataset / f)) if (dataset / f).is_dir() else -1)
-            for f in folders}
+    return {f: (len(_image_files(dataset / f)) if (dataset / f).is_dir() else -1) for f in folders}
 
 
 def _format_counts(counts: Mapping[str, int]) -> str:
@@ -205,6 +232,8 @@ def fetch_all(
         try:
             _keras_mnist()
         except Exception as err:  # keras raises a bare Exception when the fetch fails
-            raise DatasetError(f"MNIST could not be downloaded by Keras: {err}.",
-                               "Check the network and run `make data` again.") from err
+            raise DatasetError(
+                f"MNIST could not be downloaded by Keras: {err}.",
+                "Check the network and run `make data` again.",
+            ) from err
     return done

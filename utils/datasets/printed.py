@@ -29,10 +29,10 @@ import numpy as np
 # no wider than 30 px. Printed strokes are thinner than pen strokes: with the defaults the
 # printed digits 0-4 have a mean intensity of about 0.26 (0.262-0.265 over seeds 0-4; the letters
 # about 0.30), and ~24 of their 64 pixels are above 0.25, which is part of the domain gap.
-SIZE = 32                   # the bitmap side before the 4x4 reduction, as in scikit-learn
-BLOCK = 4                   # 32 / 4 = 8 pixels a side
-HEIGHT_RANGE = (27, 32)     # the glyph's box height in px at 32x32, drawn uniformly
-MAX_WIDTH = 30              # wide glyphs (H, K, ...) are shrunk to fit this width
+SIZE = 32  # the bitmap side before the 4x4 reduction, as in scikit-learn
+BLOCK = 4  # 32 / 4 = 8 pixels a side
+HEIGHT_RANGE = (27, 32)  # the glyph's box height in px at 32x32, drawn uniformly
+MAX_WIDTH = 30  # wide glyphs (H, K, ...) are shrunk to fit this width
 LETTERS = "CEHKX"
 
 
@@ -82,8 +82,9 @@ def _glyph_box(path: str, char: str) -> tuple[float, float] | None:
     return (bottom - top) / ref, (right - left) / ref
 
 
-def _draw(char: str, path: str, rng: np.random.Generator, max_rotation: float,
-          blur: float) -> np.ndarray:
+def _draw(
+    char: str, path: str, rng: np.random.Generator, max_rotation: float, blur: float
+) -> np.ndarray:
     """One 32x32 grey image (float in [0, 1]) of ``char``: sized, placed, rotated, blurred."""
     from PIL import Image, ImageDraw, ImageFilter
 
@@ -141,8 +142,11 @@ def printed_glyphs(
     character that none of the fonts can draw.
     """
     chars = _check_chars(chars)
-    if isinstance(n_per_class, bool) or not isinstance(n_per_class, (int, np.integer)) \
-            or n_per_class < 1:
+    if (
+        isinstance(n_per_class, bool)
+        or not isinstance(n_per_class, (int, np.integer))
+        or n_per_class < 1
+    ):
         raise ValueError(f"n_per_class must be a positive integer. Received: {n_per_class!r}")
     for name, value in (("max_rotation", max_rotation), ("noise", noise), ("blur", blur)):
         if not np.isfinite(value) or value < 0:
@@ -152,8 +156,10 @@ def printed_glyphs(
     for char in chars:
         usable[char] = [f for f in fonts if _glyph_box(f, char) is not None]
         if not usable[char]:
-            raise ValueError(f"none of the fonts can draw the character {char!r} "
-                             f"(U+{ord(char):04X}). Received fonts: {[Path(f).name for f in fonts]}")
+            raise ValueError(
+                f"none of the fonts can draw the character {char!r} "
+                f"(U+{ord(char):04X}). Received fonts: {[Path(f).name for f in fonts]}"
+            )
     rng = np.random.default_rng(seed)
     n = len(chars) * int(n_per_class)
     big = np.empty((n, SIZE, SIZE), dtype=np.float32)
@@ -171,7 +177,10 @@ def printed_glyphs(
 
 
 def printed_digits(
-    digits: Sequence[int] = (0, 1, 2, 3, 4), n_per_class: int = 100, *, seed: int = 0,
+    digits: Sequence[int] = (0, 1, 2, 3, 4),
+    n_per_class: int = 100,
+    *,
+    seed: int = 0,
     **options,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Printed digits in the handwritten digits' format: a new domain, the same task.
@@ -190,7 +199,10 @@ def printed_digits(
 
 
 def printed_letters(
-    letters: str | Sequence[str] = LETTERS, n_per_class: int = 100, *, seed: int = 0,
+    letters: str | Sequence[str] = LETTERS,
+    n_per_class: int = 100,
+    *,
+    seed: int = 0,
     **options,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Printed capital letters in the handwritten digits' format: a new domain and a new task.
@@ -216,18 +228,23 @@ def _check_chars(chars) -> list[str]:
         try:
             items = list(chars)
         except TypeError:
-            raise ValueError(f"chars must be a string or a sequence of one-character strings. "
-                             f"Received: {chars!r}") from None
+            raise ValueError(
+                f"chars must be a string or a sequence of one-character strings. "
+                f"Received: {chars!r}"
+            ) from None
     if not items:
         raise ValueError(f"chars must name at least one character. Received: {chars!r}")
     bad = [c for c in items if not isinstance(c, str) or len(c) != 1 or not c.strip()]
     if bad:
-        raise ValueError(f"each character must be a one-character, non-blank string. "
-                         f"Received: {chars!r}")
+        raise ValueError(
+            f"each character must be a one-character, non-blank string. Received: {chars!r}"
+        )
     repeats = sorted({c for c in items if items.count(c) > 1})
     if repeats:
-        raise ValueError(f"chars must not repeat a character (labels would be ambiguous); "
-                         f"repeated: {repeats}. Received: {chars!r}")
+        raise ValueError(
+            f"chars must not repeat a character (labels would be ambiguous); "
+            f"repeated: {repeats}. Received: {chars!r}"
+        )
     return items
 
 
@@ -236,8 +253,9 @@ def _check_fonts(fonts) -> list[str]:
     if fonts is None:
         paths = default_fonts()
         if not paths:
-            raise ValueError("no DejaVu fonts found in matplotlib's data folder. "
-                             "Received: fonts=None")
+            raise ValueError(
+                "no DejaVu fonts found in matplotlib's data folder. Received: fonts=None"
+            )
         return paths
     if isinstance(fonts, (str, Path)):
         fonts = [fonts]
@@ -251,6 +269,7 @@ def _check_fonts(fonts) -> list[str]:
         try:
             _font(p, 12)
         except OSError as err:
-            raise ValueError(f"cannot read {p!r} as a TrueType/OpenType font ({err}). "
-                             f"Received: {list(fonts)!r}") from None
+            raise ValueError(
+                f"cannot read {p!r} as a TrueType/OpenType font ({err}). Received: {list(fonts)!r}"
+            ) from None
     return paths

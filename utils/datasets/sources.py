@@ -84,8 +84,12 @@ SOURCES: dict[str, Source] = {
         filename="cats_and_dogs_filtered.zip",
         top="cats_and_dogs_filtered",
         class_dirs=("cats", "dogs"),
-        counts={"train/cats": 1000, "train/dogs": 1000,
-                "validation/cats": 500, "validation/dogs": 500},
+        counts={
+            "train/cats": 1000,
+            "train/dogs": 1000,
+            "validation/cats": 500,
+            "validation/dogs": 500,
+        },
         description="Google's 3,000-image subset of Kaggle's cats vs dogs (about 68 MB).",
     ),
     "petimages": Source(
@@ -96,8 +100,10 @@ SOURCES: dict[str, Source] = {
         counts={"Cat": 12500, "Dog": 12500},
         splits=(),
         exact_counts=False,
-        description=("Microsoft's full 25,000-photo PetImages archive (about 790 MB; "
-                     "contains corrupt JPEGs and non-image files, which are skipped)."),
+        description=(
+            "Microsoft's full 25,000-photo PetImages archive (about 790 MB; "
+            "contains corrupt JPEGs and non-image files, which are skipped)."
+        ),
     ),
 }
 """Registry of real archives: name -> :class:`Source` (url, sha256, layout, counts)."""
@@ -119,11 +125,15 @@ class DatasetError(RuntimeError):
 def _hint(archive: Path) -> str:
     """The standard advice attached to every download problem (aware of COURSE_OFFLINE)."""
     if settings().offline:
-        return (f"To fix it, run `make data` on a machine with internet (without "
-                f"COURSE_OFFLINE=1), or copy the archive to {archive}; until then "
-                f"cats_vs_dogs() falls back to the offline stand-in (standin='auto').")
-    return (f"To fix it, run `make data` on a machine with internet, or copy the archive to "
-            f"{archive}, or set COURSE_OFFLINE=1 to use the offline stand-in.")
+        return (
+            f"To fix it, run `make data` on a machine with internet (without "
+            f"COURSE_OFFLINE=1), or copy the archive to {archive}; until then "
+            f"cats_vs_dogs() falls back to the offline stand-in (standin='auto')."
+        )
+    return (
+        f"To fix it, run `make data` on a machine with internet, or copy the archive to "
+        f"{archive}, or set COURSE_OFFLINE=1 to use the offline stand-in."
+    )
 
 
 def _fail(problem: str, archive: Path) -> DatasetError:

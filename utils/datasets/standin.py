@@ -26,8 +26,18 @@ if TYPE_CHECKING:  # pragma: no cover - only for type hints
     from PIL import Image as PILImage
 
 
-_FUR = np.array([(205, 140, 70), (120, 80, 45), (55, 48, 44), (150, 150, 150),
-                 (232, 222, 200), (90, 92, 100), (175, 125, 85)], dtype=float)
+_FUR = np.array(
+    [
+        (205, 140, 70),
+        (120, 80, 45),
+        (55, 48, 44),
+        (150, 150, 150),
+        (232, 222, 200),
+        (90, 92, 100),
+        (175, 125, 85),
+    ],
+    dtype=float,
+)
 _CAT_FUR_WEIGHTS = np.array([3, 1, 2, 3, 2, 3, 1], dtype=float)
 _DOG_FUR_WEIGHTS = np.array([1, 3, 2, 1, 2, 1, 3], dtype=float)
 _SPLIT_IDS = {"train": 0, "validation": 1}
@@ -84,15 +94,19 @@ def _standin_counts(n_per_class: int | Mapping[str, int]) -> dict[str, int]:
     else:
         counts = {"train": int(n_per_class), "validation": max(1, int(n_per_class) // 2)}
     if min(counts.values()) < 1:
-        raise ValueError(f"the stand-in needs at least one image per class and split. "
-                         f"Received: {n_per_class!r}")
+        raise ValueError(
+            f"the stand-in needs at least one image per class and split. Received: {n_per_class!r}"
+        )
     return counts
 
 
 def _standin_complete(dataset: Path, counts: Mapping[str, int]) -> bool:
     """True if every stand-in folder holds the expected number of JPEGs."""
-    return all((dataset / s / c).is_dir() and len(_image_files(dataset / s / c)) == n
-               for s, n in counts.items() for c in CLASS_NAMES)
+    return all(
+        (dataset / s / c).is_dir() and len(_image_files(dataset / s / c)) == n
+        for s, n in counts.items()
+        for c in CLASS_NAMES
+    )
 
 
 def _draw_split(dataset: Path, split: str, n: int, size: int, seed: int) -> None:
@@ -135,7 +149,8 @@ def _background(rng: np.random.Generator, s: int) -> PILImage.Image:
     t = np.clip(0.5 + (xx - 0.5) * np.cos(angle) + (yy - 0.5) * np.sin(angle), 0, 1)
     arr = c1 * (1 - t[..., None]) + c2 * t[..., None]
     blotch = np.sin(xx * rng.uniform(2, 9) + rng.uniform(0, 6)) * np.sin(
-        yy * rng.uniform(2, 9) + rng.uniform(0, 6))
+        yy * rng.uniform(2, 9) + rng.uniform(0, 6)
+    )
     arr += blotch[..., None] * rng.uniform(0, 40)
     small = Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8))
     return small.resize((s, s), Image.Resampling.BILINEAR)
@@ -154,16 +169,20 @@ def _distractors(rng: np.random.Generator, draw, s: int) -> None:
         r = rng.uniform(0.03, 0.12) * s
         fill = _colour(rng)
         if kind == 0:
-            draw.ellipse([x - r, y - r * rng.uniform(0.5, 1.5), x + r,
-                          y + r * rng.uniform(0.5, 1.5)], fill=fill)
+            draw.ellipse(
+                [x - r, y - r * rng.uniform(0.5, 1.5), x + r, y + r * rng.uniform(0.5, 1.5)],
+                fill=fill,
+            )
         elif kind == 1:
             draw.rectangle([x - r, y - r, x + r * rng.uniform(0.5, 2), y + r], fill=fill)
         elif kind == 2:
             x2, y2 = rng.uniform(0, s, 2)
             draw.line([x, y, x2, y2], fill=fill, width=int(rng.integers(1, max(2, s // 40))))
         else:
-            pts = [(x + r * np.cos(a), y + r * np.sin(a))
-                   for a in rng.uniform(0, 2 * np.pi) + np.array([0, 2.1, 4.2])]
+            pts = [
+                (x + r * np.cos(a), y + r * np.sin(a))
+                for a in rng.uniform(0, 2 * np.pi) + np.array([0, 2.1, 4.2])
+            ]
             draw.polygon(pts, fill=fill)
 
 
@@ -185,17 +204,23 @@ class _Head:
         weights = _DOG_FUR_WEIGHTS if dog else _CAT_FUR_WEIGHTS
         base = _FUR[rng.choice(len(_FUR), p=weights / weights.sum())]
         fur = np.clip(base * rng.uniform(0.8, 1.2) + rng.normal(0, 8, 3), 0, 255)
-        return cls(cx=rng.uniform(0.3, 0.7) * s, cy=rng.uniform(0.35, 0.7) * s,
-                   r=rng.uniform(0.15, 0.26) * s,
-                   aspect=rng.uniform(0.95, 1.25) if dog else rng.uniform(0.85, 1.1),
-                   tilt=rng.uniform(-0.35, 0.35),
-                   fur=tuple(int(v) for v in fur), dark=tuple(int(v * 0.5) for v in fur))
+        return cls(
+            cx=rng.uniform(0.3, 0.7) * s,
+            cy=rng.uniform(0.35, 0.7) * s,
+            r=rng.uniform(0.15, 0.26) * s,
+            aspect=rng.uniform(0.95, 1.25) if dog else rng.uniform(0.85, 1.1),
+            tilt=rng.uniform(-0.35, 0.35),
+            fur=tuple(int(v) for v in fur),
+            dark=tuple(int(v * 0.5) for v in fur),
+        )
 
     def pts(self, local) -> list[tuple[float, float]]:
         """Map local (x, y) points, in head radii, to tilted image coordinates."""
         c, s = np.cos(self.tilt), np.sin(self.tilt)
-        return [(self.cx + self.r * (x * c - y * s), self.cy + self.r * (x * s + y * c))
-                for x, y in local]
+        return [
+            (self.cx + self.r * (x * c - y * s), self.cy + self.r * (x * s + y * c))
+            for x, y in local
+        ]
 
     def ellipse(self, x: float, y: float, rx: float, ry: float, angle: float = 0.0):
         """A tilted ellipse centred at local (x, y), as a polygon."""
@@ -213,23 +238,35 @@ def _draw_head(rng: np.random.Generator, draw, head: _Head, dog: bool) -> None:
     draw.polygon(head.ellipse(0, 0, 1.0, head.aspect), fill=head.fur)
     if not pointy:
         _floppy_ears(rng, draw, head)
-    _texture(rng, draw, head, stripes=rng.random() < (0.15 if dog else 0.45),
-             spots=rng.random() < (0.35 if dog else 0.1))
+    _texture(
+        rng,
+        draw,
+        head,
+        stripes=rng.random() < (0.15 if dog else 0.45),
+        spots=rng.random() < (0.35 if dog else 0.1),
+    )
     _eyes(rng, draw, head, dog)
     if rng.random() < (0.8 if dog else 0.2):
-        draw.polygon(head.ellipse(0, 0.5, rng.uniform(0.35, 0.5), rng.uniform(0.25, 0.38)),
-                     fill=tuple(min(255, v + 60) for v in head.fur))
+        draw.polygon(
+            head.ellipse(0, 0.5, rng.uniform(0.35, 0.5), rng.uniform(0.25, 0.38)),
+            fill=tuple(min(255, v + 60) for v in head.fur),
+        )
         draw.polygon(head.ellipse(0, 0.32, rng.uniform(0.11, 0.17), 0.09), fill=(25, 20, 20))
     else:
-        draw.polygon(head.pts([(-0.09, 0.2), (0.09, 0.2), (0, 0.32)]),
-                     fill=(230, 140, 150) if rng.random() < 0.6 else (40, 30, 30))
+        draw.polygon(
+            head.pts([(-0.09, 0.2), (0.09, 0.2), (0, 0.32)]),
+            fill=(230, 140, 150) if rng.random() < 0.6 else (40, 30, 30),
+        )
     if rng.random() < (0.15 if dog else 0.7):
         shade = (240, 240, 240) if rng.random() < 0.5 else (30, 30, 30)
         width = max(1, int(head.r / 25))
         for side in (-1, 1):
             for k in range(3):
-                draw.line(head.pts([(side * 0.15, 0.35), (side * 1.15, 0.2 + 0.15 * k)]),
-                          fill=shade, width=width)
+                draw.line(
+                    head.pts([(side * 0.15, 0.35), (side * 1.15, 0.2 + 0.15 * k)]),
+                    fill=shade,
+                    width=width,
+                )
 
 
 def _pointy_ears(rng: np.random.Generator, draw, head: _Head) -> None:
@@ -241,8 +278,11 @@ def _pointy_ears(rng: np.random.Generator, draw, head: _Head) -> None:
         tip = (side * (0.65 + spread), -(0.95 + height))
         draw.polygon(head.pts(base + [tip]), fill=head.fur)
         if inner:
-            mid = [(side * 0.4, -0.7), (side * 0.8, -0.5),
-                   (side * (0.62 + spread * 0.8), -(0.9 + height * 0.7))]
+            mid = [
+                (side * 0.4, -0.7),
+                (side * 0.8, -0.5),
+                (side * (0.62 + spread * 0.8), -(0.9 + height * 0.7)),
+            ]
             draw.polygon(head.pts(mid), fill=(225, 150, 155))
 
 
@@ -251,8 +291,9 @@ def _floppy_ears(rng: np.random.Generator, draw, head: _Head) -> None:
     length, width = rng.uniform(0.6, 0.9), rng.uniform(0.25, 0.38)
     fill = head.dark if rng.random() < 0.7 else head.fur
     for side in (-1, 1):
-        draw.polygon(head.ellipse(side * 0.9, 0.05, width, length, side * rng.uniform(0.1, 0.5)),
-                     fill=fill)
+        draw.polygon(
+            head.ellipse(side * 0.9, 0.05, width, length, side * rng.uniform(0.1, 0.5)), fill=fill
+        )
 
 
 def _texture(rng: np.random.Generator, draw, head: _Head, *, stripes: bool, spots: bool) -> None:
@@ -264,8 +305,9 @@ def _texture(rng: np.random.Generator, draw, head: _Head, *, stripes: bool, spot
     if spots:
         for _ in range(int(rng.integers(1, 4))):
             x, y = rng.uniform(-0.6, 0.6), rng.uniform(-0.7, 0.3)
-            draw.polygon(head.ellipse(x, y, rng.uniform(0.15, 0.35), rng.uniform(0.12, 0.3)),
-                         fill=head.dark)
+            draw.polygon(
+                head.ellipse(x, y, rng.uniform(0.15, 0.35), rng.uniform(0.12, 0.3)), fill=head.dark
+            )
 
 
 def _eyes(rng: np.random.Generator, draw, head: _Head, dog: bool) -> None:
@@ -290,13 +332,19 @@ def standin_banner(reason: str) -> str:
         "",
         *textwrap.wrap(f"Why: {reason}", width),
         "",
-        *textwrap.wrap("These are procedurally drawn cartoon 'cats' and 'dogs' in the real "
-                       "folder layout. Every cell runs as it would on the photos, but "
-                       "accuracies, losses and plots are NOT representative of the real "
-                       "dataset.", width),
+        *textwrap.wrap(
+            "These are procedurally drawn cartoon 'cats' and 'dogs' in the real "
+            "folder layout. Every cell runs as it would on the photos, but "
+            "accuracies, losses and plots are NOT representative of the real "
+            "dataset.",
+            width,
+        ),
         "",
-        *textwrap.wrap("For the real data: run `make data` on a machine with internet, then "
-                       "run with COURSE_PROFILE=full and without COURSE_OFFLINE=1.", width),
+        *textwrap.wrap(
+            "For the real data: run `make data` on a machine with internet, then "
+            "run with COURSE_PROFILE=full and without COURSE_OFFLINE=1.",
+            width,
+        ),
     ]
     edge = "+" + "=" * (width + 2) + "+"
     return "\n".join([edge, *(f"| {line:<{width}} |" for line in body), edge])

@@ -46,13 +46,16 @@ class DigitTask:
         return self.x_test, self.y_test
 
     def __repr__(self) -> str:
-        return (f"DigitTask({self.name!r}: {self.description}; classes {' '.join(self.classes)}; "
-                f"{len(self.y_train)} train / {len(self.y_test)} test images of "
-                f"{'x'.join(map(str, self.x_train.shape[1:]))})")
+        return (
+            f"DigitTask({self.name!r}: {self.description}; classes {' '.join(self.classes)}; "
+            f"{len(self.y_train)} train / {len(self.y_test)} test images of "
+            f"{'x'.join(map(str, self.x_train.shape[1:]))})"
+        )
 
 
-def digit_tasks(*, test_fraction: float = 0.3, printed_per_class: int = 180,
-                seed: int = 0) -> dict[str, DigitTask]:
+def digit_tasks(
+    *, test_fraction: float = 0.3, printed_per_class: int = 180, seed: int = 0
+) -> dict[str, DigitTask]:
     """``{"source", "target1", "target2", "target3"}`` -> :class:`DigitTask` (see the module
     table). ``printed_per_class`` printed images are drawn per class (scikit-learn has about
     180 handwritten images of each digit, so the default matches). Deterministic for a seed.
@@ -62,14 +65,29 @@ def digit_tasks(*, test_fraction: float = 0.3, printed_per_class: int = 180,
     tasks = [
         ("source", "handwritten digits 0-4 (the source task)", "01234", xs, ys),
         ("target1", "handwritten digits 5-9: same domain, new task", "56789", xt, yt),
-        ("target2", "printed digits 0-4: new domain, same task", "01234",
-         *printed_digits(n_per_class=printed_per_class, seed=seed)),
-        ("target3", f"printed letters {LETTERS}: new domain, new task", LETTERS,
-         *printed_letters(LETTERS, n_per_class=printed_per_class, seed=seed + 1)),
+        (
+            "target2",
+            "printed digits 0-4: new domain, same task",
+            "01234",
+            *printed_digits(n_per_class=printed_per_class, seed=seed),
+        ),
+        (
+            "target3",
+            f"printed letters {LETTERS}: new domain, new task",
+            LETTERS,
+            *printed_letters(LETTERS, n_per_class=printed_per_class, seed=seed + 1),
+        ),
     ]
     out = {}
     for name, description, classes, images, labels in tasks:
         train, test = _stratified_indices(labels, test_fraction, seed)
-        out[name] = DigitTask(name, description, tuple(classes), images[train], labels[train],
-                              images[test], labels[test])
+        out[name] = DigitTask(
+            name,
+            description,
+            tuple(classes),
+            images[train],
+            labels[train],
+            images[test],
+            labels[test],
+        )
     return out

@@ -29,12 +29,22 @@ from matplotlib.patches import Patch, Rectangle
 from utils.plots import CourseFigure
 
 STATES = ("frozen", "trainable", "partly", "bn_frozen", "bn_trainable", "no_weights")
-COLOURS = {"frozen": "#6baed6", "trainable": "#fd8d3c", "partly": "#fdd0a2",
-           "bn_frozen": "#9e9ac8", "bn_trainable": "#de2d26", "no_weights": "#f0f0f0"}
-LABELS = {"frozen": "frozen", "trainable": "trainable", "partly": "partly trainable",
-          "bn_frozen": "batch norm, frozen (inference mode)",
-          "bn_trainable": "batch norm, trainable (statistics move!)",
-          "no_weights": "no weights"}
+COLOURS = {
+    "frozen": "#6baed6",
+    "trainable": "#fd8d3c",
+    "partly": "#fdd0a2",
+    "bn_frozen": "#9e9ac8",
+    "bn_trainable": "#de2d26",
+    "no_weights": "#f0f0f0",
+}
+LABELS = {
+    "frozen": "frozen",
+    "trainable": "trainable",
+    "partly": "partly trainable",
+    "bn_frozen": "batch norm, frozen (inference mode)",
+    "bn_trainable": "batch norm, trainable (statistics move!)",
+    "no_weights": "no weights",
+}
 MAX_LAYERS = 40
 
 
@@ -107,13 +117,38 @@ def flags(panels, *, title: str | None = None):
     axes = fig.subplots(1, len(columns), squeeze=False)[0]
     for ax, (label, states) in zip(axes, columns.items()):
         for i, s in enumerate(states):
-            ax.add_patch(Rectangle((0, i + 0.08), 1, 0.84, facecolor=COLOURS[s.state],
-                                   edgecolor="0.35", lw=0.7, gid="layer"))
-            ax.text(0.04, i + 0.5, s.name, ha="left", va="center", fontsize=7.5,
-                    color="white" if s.state == "bn_trainable" else "black", gid="name")
+            ax.add_patch(
+                Rectangle(
+                    (0, i + 0.08),
+                    1,
+                    0.84,
+                    facecolor=COLOURS[s.state],
+                    edgecolor="0.35",
+                    lw=0.7,
+                    gid="layer",
+                )
+            )
+            ax.text(
+                0.04,
+                i + 0.5,
+                s.name,
+                ha="left",
+                va="center",
+                fontsize=7.5,
+                color="white" if s.state == "bn_trainable" else "black",
+                gid="name",
+            )
             params = "-" if s.total == 0 else f"{s.trained:,}/{s.total:,}"
-            ax.text(0.96, i + 0.5, params, ha="right", va="center", fontsize=7,
-                    color="white" if s.state == "bn_trainable" else "0.15", gid="params")
+            ax.text(
+                0.96,
+                i + 0.5,
+                params,
+                ha="right",
+                va="center",
+                fontsize=7,
+                color="white" if s.state == "bn_trainable" else "0.15",
+                gid="params",
+            )
         ax.set_xlim(-0.02, 1.02)
         ax.set_ylim(rows, 0)
         ax.axis("off")
@@ -121,12 +156,17 @@ def flags(panels, *, title: str | None = None):
         total = sum(s.total for s in states)
         ax.set_title(f"{label}\n{trained:,} of {total:,} weights trained".strip(), fontsize=9)
     used = [st for st in STATES if any(s.state == st for c in columns.values() for s in c)]
-    handles = [Patch(facecolor=COLOURS[st], edgecolor="0.35", label=LABELS[st], gid="legend")
-               for st in used]
-    fig.legend(handles=handles, loc="lower center", ncol=min(3, len(handles)), fontsize=7.5,
-               frameon=False)
-    fig.suptitle(title or "Layers from input (top) to output: trained / total parameters",
-                 fontsize=10)
-    fig.subplots_adjust(bottom=0.9 / (0.3 * rows + 1.9), top=1 - 0.75 / (0.3 * rows + 1.9),
-                        wspace=0.08)
+    handles = [
+        Patch(facecolor=COLOURS[st], edgecolor="0.35", label=LABELS[st], gid="legend")
+        for st in used
+    ]
+    fig.legend(
+        handles=handles, loc="lower center", ncol=min(3, len(handles)), fontsize=7.5, frameon=False
+    )
+    fig.suptitle(
+        title or "Layers from input (top) to output: trained / total parameters", fontsize=10
+    )
+    fig.subplots_adjust(
+        bottom=0.9 / (0.3 * rows + 1.9), top=1 - 0.75 / (0.3 * rows + 1.9), wspace=0.08
+    )
     return fig

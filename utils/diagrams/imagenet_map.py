@@ -36,23 +36,31 @@ def class_colours() -> list[str]:
     """The colour of each of the 1,000 outputs: its stretch's, or grey."""
     colours = [OTHER] * N_OUTPUTS
     for _, first, last, colour in RANGES:
-        colours[first:last + 1] = [colour] * (last - first + 1)
+        colours[first : last + 1] = [colour] * (last - first + 1)
     return colours
 
 
 def _checked(probs, folded):
     probs = np.asarray(probs, dtype=float)
     if probs.shape != (N_OUTPUTS,):
-        raise ValueError(f"probs must be one image's {N_OUTPUTS} ImageNet probabilities, shape "
-                         f"({N_OUTPUTS},). Received: shape {probs.shape}")
+        raise ValueError(
+            f"probs must be one image's {N_OUTPUTS} ImageNet probabilities, shape "
+            f"({N_OUTPUTS},). Received: shape {probs.shape}"
+        )
     if not np.all(np.isfinite(probs)) or probs.min() < 0 or abs(probs.sum() - 1) > 1e-3:
-        raise ValueError("probs must be a softmax output: finite, non-negative, summing to 1. "
-                         f"Received: sum {probs.sum():.6g}, minimum {probs.min():.6g}")
+        raise ValueError(
+            "probs must be a softmax output: finite, non-negative, summing to 1. "
+            f"Received: sum {probs.sum():.6g}, minimum {probs.min():.6g}"
+        )
     folded = np.asarray(folded, dtype=float)
     if folded.shape != (2,):
-        raise ValueError(f"folded must be [P(cat), P(dog)], shape (2,). Received: shape {folded.shape}")
+        raise ValueError(
+            f"folded must be [P(cat), P(dog)], shape (2,). Received: shape {folded.shape}"
+        )
     if not np.all(np.isfinite(folded)) or folded.min() < 0 or abs(folded.sum() - 1) > 1e-6:
-        raise ValueError(f"folded must hold two probabilities summing to 1. Received: {folded.tolist()}")
+        raise ValueError(
+            f"folded must hold two probabilities summing to 1. Received: {folded.tolist()}"
+        )
     return probs, folded
 
 
@@ -82,8 +90,14 @@ def folding(probs, folded, *, title: str | None = None):
     strip.axvspan(*[z - 0.5 for z in ZOOM], facecolor="none", edgecolor="0.3", ls="--", lw=0.8)
 
     low, high = ZOOM
-    zoom.bar(index[low:high + 1], probs[low:high + 1], width=0.9, color=colours[low:high + 1],
-             edgecolor="0.4", lw=0.2)
+    zoom.bar(
+        index[low : high + 1],
+        probs[low : high + 1],
+        width=0.9,
+        color=colours[low : high + 1],
+        edgecolor="0.4",
+        lw=0.2,
+    )
     for _name, first, last, colour in RANGES:
         zoom.axvspan(first - 0.5, last + 0.5, color=colour, alpha=0.25, lw=0)
     zoom.set_xlim(low - 0.5, high + 0.5)
@@ -92,8 +106,10 @@ def folding(probs, folded, *, title: str | None = None):
     zoom.set_xlabel("output index, zoomed on 145-300")
     zoom.set_ylabel("probability")
     zoom.set_title("The zoom: what is counted (dark) and what is left out (light)", fontsize=10)
-    handles = [Patch(facecolor=c, label=f"{n} {a}-{b}" + (" (counted)" if n in COUNTED else " (left out)"))
-               for n, a, b, c in RANGES]
+    handles = [
+        Patch(facecolor=c, label=f"{n} {a}-{b}" + (" (counted)" if n in COUNTED else " (left out)"))
+        for n, a, b, c in RANGES
+    ]
     zoom.legend(handles=handles, loc="upper center", fontsize=7.5, frameon=True)
 
     bar_colours = [RANGES[2][3], RANGES[0][3]]

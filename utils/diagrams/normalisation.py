@@ -19,9 +19,9 @@ KINDS = {
     "layer": ("layer norm", "one image, every channel and position"),
     "instance": ("instance norm", "one channel of one image"),
 }
-MAX_SIDE = 10                     # more cells per side leave no room to see them
+MAX_SIDE = 10  # more cells per side leave no room to see them
 SHARED, OTHER = "#f4a259", "#e4ebf2"
-DEPTH = (0.55, 0.45)              # how far one step along N moves up and to the right
+DEPTH = (0.55, 0.45)  # how far one step along N moves up and to the right
 
 
 def _shared(kind: str, n: int, c: int, channel: int, image: int) -> bool:
@@ -41,42 +41,74 @@ def _cell(ax, corners, shared: bool) -> None:
 def _block(ax, kind, n_images, n_channels, n_positions, channel, image) -> str:
     """Draw the visible faces of the block; return how many values one statistic averages."""
     dx, dy = DEPTH
-    for ch in range(n_channels):                  # front face: image 0, every channel and position
+    for ch in range(n_channels):  # front face: image 0, every channel and position
         for k in range(n_positions):
-            _cell(ax, [(ch, -k), (ch + 1, -k), (ch + 1, -k - 1), (ch, -k - 1)],
-                  _shared(kind, 0, ch, channel, image))
-    for nn in range(n_images):                    # top face: position 0 of every image and channel
+            _cell(
+                ax,
+                [(ch, -k), (ch + 1, -k), (ch + 1, -k - 1), (ch, -k - 1)],
+                _shared(kind, 0, ch, channel, image),
+            )
+    for nn in range(n_images):  # top face: position 0 of every image and channel
         for ch in range(n_channels):
-            _cell(ax, [(ch + nn * dx, nn * dy), (ch + 1 + nn * dx, nn * dy),
-                       (ch + 1 + (nn + 1) * dx, (nn + 1) * dy), (ch + (nn + 1) * dx, (nn + 1) * dy)],
-                  _shared(kind, nn, ch, channel, image))
-    right = n_channels                            # right face: the last channel of every image
+            _cell(
+                ax,
+                [
+                    (ch + nn * dx, nn * dy),
+                    (ch + 1 + nn * dx, nn * dy),
+                    (ch + 1 + (nn + 1) * dx, (nn + 1) * dy),
+                    (ch + (nn + 1) * dx, (nn + 1) * dy),
+                ],
+                _shared(kind, nn, ch, channel, image),
+            )
+    right = n_channels  # right face: the last channel of every image
     for nn in range(n_images):
         for k in range(n_positions):
-            _cell(ax, [(right + nn * dx, -k + nn * dy), (right + (nn + 1) * dx, -k + (nn + 1) * dy),
-                       (right + (nn + 1) * dx, -k - 1 + (nn + 1) * dy), (right + nn * dx, -k - 1 + nn * dy)],
-                  _shared(kind, nn, n_channels - 1, channel, image))
-    counts = {"batch": f"N x HW = {n_images} x {n_positions} = {n_images * n_positions}",
-              "layer": f"C x HW = {n_channels} x {n_positions} = {n_channels * n_positions}",
-              "instance": f"HW = {n_positions}"}
+            _cell(
+                ax,
+                [
+                    (right + nn * dx, -k + nn * dy),
+                    (right + (nn + 1) * dx, -k + (nn + 1) * dy),
+                    (right + (nn + 1) * dx, -k - 1 + (nn + 1) * dy),
+                    (right + nn * dx, -k - 1 + nn * dy),
+                ],
+                _shared(kind, nn, n_channels - 1, channel, image),
+            )
+    counts = {
+        "batch": f"N x HW = {n_images} x {n_positions} = {n_images * n_positions}",
+        "layer": f"C x HW = {n_channels} x {n_positions} = {n_channels * n_positions}",
+        "instance": f"HW = {n_positions}",
+    }
     return counts[kind]
 
 
 def _axis_labels(ax, n_images, n_channels, n_positions) -> None:
     dx, dy = DEPTH
     style = {"arrowstyle": "-|>", "mutation_scale": 10, "color": "0.2", "lw": 1.0}
-    ax.add_patch(FancyArrowPatch((0, -n_positions - 0.5), (n_channels, -n_positions - 0.5), **style))
+    ax.add_patch(
+        FancyArrowPatch((0, -n_positions - 0.5), (n_channels, -n_positions - 0.5), **style)
+    )
     ax.text(n_channels / 2, -n_positions - 0.8, "C (channels)", ha="center", va="top", fontsize=9)
     ax.add_patch(FancyArrowPatch((-0.5, 0), (-0.5, -n_positions), **style))
-    ax.text(-0.8, -n_positions / 2, "H, W (positions)", ha="right", va="center", rotation=90, fontsize=9)
-    start, end = (n_channels + 0.3, -n_positions - 0.2), (n_channels + 0.3 + n_images * dx,
-                                                         -n_positions - 0.2 + n_images * dy)
+    ax.text(
+        -0.8, -n_positions / 2, "H, W (positions)", ha="right", va="center", rotation=90, fontsize=9
+    )
+    start, end = (
+        (n_channels + 0.3, -n_positions - 0.2),
+        (n_channels + 0.3 + n_images * dx, -n_positions - 0.2 + n_images * dy),
+    )
     ax.add_patch(FancyArrowPatch(start, end, **style))
     ax.text(end[0] + 0.15, end[1] - 0.1, "N (batch)", ha="left", va="top", fontsize=9)
 
 
-def shared_statistics(kinds=("batch", "layer"), *, n: int = 3, c: int = 4, hw: int = 5,
-                      channel: int = 1, image: int = 0):
+def shared_statistics(
+    kinds=("batch", "layer"),
+    *,
+    n: int = 3,
+    c: int = 4,
+    hw: int = 5,
+    channel: int = 1,
+    image: int = 0,
+):
     """One panel per normalisation in ``kinds`` ("batch", "layer", "instance"): a block of
     ``n`` images x ``c`` channels x ``hw`` positions (each side at most 10) with the values
     that share one mean and variance shaded, for channel ``channel`` and image ``image``.
@@ -87,12 +119,16 @@ def shared_statistics(kinds=("batch", "layer"), *, n: int = 3, c: int = 4, hw: i
         raise ValueError("kinds must name at least one normalisation. Received: an empty sequence")
     unknown = [k for k in kinds if k not in KINDS]
     if unknown:
-        raise ValueError(f"unknown normalisation {unknown[0]!r}: use one of {', '.join(KINDS)}. "
-                         f"Received: kinds={kinds}")
+        raise ValueError(
+            f"unknown normalisation {unknown[0]!r}: use one of {', '.join(KINDS)}. "
+            f"Received: kinds={kinds}"
+        )
     sizes = {"n": n, "c": c, "hw": hw}
     for label, size in sizes.items():
         if not 1 <= size <= MAX_SIDE:
-            raise ValueError(f"{label} must be between 1 and {MAX_SIDE} cells. Received: {label}={size}")
+            raise ValueError(
+                f"{label} must be between 1 and {MAX_SIDE} cells. Received: {label}={size}"
+            )
     if not 0 <= channel < c:
         raise ValueError(f"channel must index one of the {c} channels. Received: channel={channel}")
     if not 0 <= image < n:

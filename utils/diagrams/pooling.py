@@ -18,7 +18,7 @@ from matplotlib.patches import ConnectionPatch, Rectangle
 
 from utils.plots import CourseFigure
 
-MAX_SIDE = 10     # larger maps leave no room for the numbers in the cells
+MAX_SIDE = 10  # larger maps leave no room for the numbers in the cells
 MAX_WINDOWS = 10  # one colour per window, from matplotlib's tab10
 
 
@@ -71,19 +71,27 @@ def max_pool_routing(x, dout, size: int, stride: int | None = None):
     dout = np.asarray(dout, dtype=float)
     stride = size if stride is None else stride
     if x.ndim != 2 or dout.ndim != 2:
-        raise ValueError(f"x and dout must be 2-D maps. Received: shapes {x.shape} and {dout.shape}")
+        raise ValueError(
+            f"x and dout must be 2-D maps. Received: shapes {x.shape} and {dout.shape}"
+        )
     if min(size, stride) <= 0 or size > min(x.shape):
-        raise ValueError("the diagram needs a window (size >= 1, stride >= 1) that fits the map. "
-                         f"Received: size={size}, stride={stride}, map {x.shape}")
+        raise ValueError(
+            "the diagram needs a window (size >= 1, stride >= 1) that fits the map. "
+            f"Received: size={size}, stride={stride}, map {x.shape}"
+        )
     if max(x.shape) > MAX_SIDE:
-        raise ValueError(f"the map is too large to label: at most {MAX_SIDE} x {MAX_SIDE}. "
-                         f"Received: shape {x.shape}")
+        raise ValueError(
+            f"the map is too large to label: at most {MAX_SIDE} x {MAX_SIDE}. "
+            f"Received: shape {x.shape}"
+        )
     pooled = ((x.shape[0] - size) // stride + 1, (x.shape[1] - size) // stride + 1)
     if dout.shape != pooled:
         raise ValueError(f"dout must have the pooled shape {pooled}. Received: {dout.shape}")
     if dout.size > MAX_WINDOWS:
-        raise ValueError(f"at most {MAX_WINDOWS} windows can be told apart by colour. "
-                         f"Received: {dout.size} windows")
+        raise ValueError(
+            f"at most {MAX_WINDOWS} windows can be told apart by colour. "
+            f"Received: {dout.size} windows"
+        )
 
     routes = _routes(x, dout, size, stride)
     dx = np.zeros(x.shape)
@@ -105,28 +113,71 @@ def max_pool_routing(x, dout, size: int, stride: int | None = None):
 
     winners = set(routes.values())
     for (i, j), v in np.ndenumerate(x):
-        ax_x.text(j, i, _number(v), ha="center", va="center", fontsize=10,
-                  fontweight="bold" if (i, j) in winners else "normal")
+        ax_x.text(
+            j,
+            i,
+            _number(v),
+            ha="center",
+            va="center",
+            fontsize=10,
+            fontweight="bold" if (i, j) in winners else "normal",
+        )
     for k, ((r, c), (i, j)) in enumerate(routes.items()):
         colour = colours[k]
-        inset = 0.06 + 0.05 * k        # nested outlines stay visible where windows overlap
+        inset = 0.06 + 0.05 * k  # nested outlines stay visible where windows overlap
         top, left = r * stride, c * stride
-        ax_x.add_patch(Rectangle((left - 0.5 + inset, top - 0.5 + inset), size - 2 * inset,
-                                 size - 2 * inset, fill=False, ec=colour, lw=2.2))
+        ax_x.add_patch(
+            Rectangle(
+                (left - 0.5 + inset, top - 0.5 + inset),
+                size - 2 * inset,
+                size - 2 * inset,
+                fill=False,
+                ec=colour,
+                lw=2.2,
+            )
+        )
         ax_y.add_patch(Rectangle((c - 0.5, r - 0.5), 1, 1, fc=colour, alpha=0.3, ec="none"))
-        ax_y.text(c, r, f"y={_number(x[i, j])}\ndout={_number(dout[r, c])}", ha="center",
-                  va="center", fontsize=8)
-        fig.add_artist(ConnectionPatch(xyA=(c + 0.45, r + 0.3), coordsA="data", axesA=ax_y,
-                                       xyB=(j - 0.45, i), coordsB="data", axesB=ax_dx,
-                                       arrowstyle="-|>", color=colour, lw=1.6,
-                                       shrinkA=2, shrinkB=2, mutation_scale=12))
+        ax_y.text(
+            c,
+            r,
+            f"y={_number(x[i, j])}\ndout={_number(dout[r, c])}",
+            ha="center",
+            va="center",
+            fontsize=8,
+        )
+        fig.add_artist(
+            ConnectionPatch(
+                xyA=(c + 0.45, r + 0.3),
+                coordsA="data",
+                axesA=ax_y,
+                xyB=(j - 0.45, i),
+                coordsB="data",
+                axesB=ax_dx,
+                arrowstyle="-|>",
+                color=colour,
+                lw=1.6,
+                shrinkA=2,
+                shrinkB=2,
+                mutation_scale=12,
+            )
+        )
     for (i, j), v in np.ndenumerate(dx):
         parts = received.get((i, j), [])
         if parts:
             ax_dx.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, fc="#ffe08a", ec="none"))
         label = _number(v) if len(parts) < 2 else _sum(parts) + f"\n={_number(v)}"
-        ax_dx.text(j, i, label, ha="center", va="center", fontsize=9 if len(parts) < 2 else 8,
-                   color="black" if parts else "0.55")
-    fig.suptitle("Max pooling's backward pass: each window's gradient goes to one input; "
-                 "overlapping windows add up", fontsize=10)
+        ax_dx.text(
+            j,
+            i,
+            label,
+            ha="center",
+            va="center",
+            fontsize=9 if len(parts) < 2 else 8,
+            color="black" if parts else "0.55",
+        )
+    fig.suptitle(
+        "Max pooling's backward pass: each window's gradient goes to one input; "
+        "overlapping windows add up",
+        fontsize=10,
+    )
     return fig

@@ -60,8 +60,10 @@ def penalty_regions(centre=(1.6, 0.9), budget: float = 1.0):
     if not np.isfinite(budget) or budget <= 0:
         raise ValueError(f"budget must be a positive number. Received: budget={budget}")
     if np.hypot(*centre) <= budget:
-        raise ValueError("the loss's minimum must lie outside the regions, or the penalty "
-                         f"changes nothing. Received: centre={tuple(centre)}, budget={budget}")
+        raise ValueError(
+            "the loss's minimum must lie outside the regions, or the penalty "
+            f"changes nothing. Received: centre={tuple(centre)}, budget={budget}"
+        )
 
     reach = max(1.6 * budget, 1.25 * float(np.abs(centre).max()) + 0.3 * budget)
     grid = np.linspace(-reach, reach, 241)
@@ -70,23 +72,43 @@ def penalty_regions(centre=(1.6, 0.9), budget: float = 1.0):
 
     fig = CourseFigure(figsize=(9.0, 4.4))
     axes = fig.subplots(1, 2)
-    regions = [("L1", _boundary_l1(budget), _L1_COLOUR, "|w1| + |w2|"),
-               ("L2", _boundary_l2(budget), _L2_COLOUR, "w1² + w2²")]
+    regions = [
+        ("L1", _boundary_l1(budget), _L1_COLOUR, "|w1| + |w2|"),
+        ("L2", _boundary_l2(budget), _L2_COLOUR, "w1² + w2²"),
+    ]
     for ax, (name, edge, colour, formula) in zip(axes, regions):
         best = edge[np.argmin(_loss(edge, centre))]
         level = float(_loss(best, centre))
-        ax.contour(w1, w2, surface, levels=level * np.array([0.25, 1.0, 2.0, 3.5, 5.5]),
-                   colors="0.45", linewidths=0.9)
+        ax.contour(
+            w1,
+            w2,
+            surface,
+            levels=level * np.array([0.25, 1.0, 2.0, 3.5, 5.5]),
+            colors="0.45",
+            linewidths=0.9,
+        )
         ax.contour(w1, w2, surface, levels=[level], colors="#ff7f0e", linewidths=2.0)
         ax.fill(edge[:, 0], edge[:, 1], color=colour, alpha=0.25, lw=0)
         ax.plot(edge[:, 0], edge[:, 1], color=colour, lw=2)
         ax.plot(*centre, marker="*", ms=14, color="black", ls="none")
-        ax.annotate("loss minimum\n(no penalty)", centre, xytext=(6, 6),
-                    textcoords="offset points", fontsize=8)
+        ax.annotate(
+            "loss minimum\n(no penalty)",
+            centre,
+            xytext=(6, 6),
+            textcoords="offset points",
+            fontsize=8,
+        )
         ax.plot(*best, marker="o", ms=8, color="black", ls="none")
-        ax.annotate(f"best {_label(best)}", best, xytext=(-10, -22), textcoords="offset points",
-                    fontsize=9, fontweight="bold", ha="center",
-                    bbox={"boxstyle": "round", "fc": "white", "ec": colour})
+        ax.annotate(
+            f"best {_label(best)}",
+            best,
+            xytext=(-10, -22),
+            textcoords="offset points",
+            fontsize=9,
+            fontweight="bold",
+            ha="center",
+            bbox={"boxstyle": "round", "fc": "white", "ec": colour},
+        )
         ax.axhline(0, color="0.7", lw=0.8, zorder=0)
         ax.axvline(0, color="0.7", lw=0.8, zorder=0)
         ax.set_xlim(-reach, reach)
@@ -95,8 +117,11 @@ def penalty_regions(centre=(1.6, 0.9), budget: float = 1.0):
         ax.set_xlabel("weight w1")
         ax.set_ylabel("weight w2")
         ax.set_title(f"{name}: {formula} ≤ {budget:g}{'²' if name == 'L2' else ''}", fontsize=10)
-    fig.suptitle("A penalty keeps the weights in a region: the best point is where a loss "
-                 "contour (orange) first touches it", fontsize=10)
+    fig.suptitle(
+        "A penalty keeps the weights in a region: the best point is where a loss "
+        "contour (orange) first touches it",
+        fontsize=10,
+    )
     fig.tight_layout()
     return fig
 
@@ -114,20 +139,25 @@ def penalty_gradients(lam: float = 0.1, limit: float = 1.0):
     fig = CourseFigure(figsize=(9.0, 3.6))
     ax_p, ax_g = fig.subplots(1, 2)
     ax_p.plot(w, lam * np.abs(w), color=_L1_COLOUR, lw=2, label="L1")
-    ax_p.plot(w, lam * w ** 2, color=_L2_COLOUR, lw=2, label="L2")
+    ax_p.plot(w, lam * w**2, color=_L2_COLOUR, lw=2, label="L2")
     ax_p.set_title(f"penalty on one weight: {lam:g}·|w| and {lam:g}·w²", fontsize=10)
     ax_p.set_ylabel("penalty added to the loss")
 
     # sign(w) jumps at 0: draw the two halves apart and TensorFlow's value at 0 as a dot
     for half in (w < 0, w > 0):
-        ax_g.plot(w[half], lam * np.sign(w[half]), color=_L1_COLOUR, lw=2,
-                  label="L1" if half[0] else None)
+        ax_g.plot(
+            w[half], lam * np.sign(w[half]), color=_L1_COLOUR, lw=2, label="L1" if half[0] else None
+        )
     ax_g.plot([0], [0], "o", color=_L1_COLOUR, ms=6)
     ax_g.plot(w, 2 * lam * w, color=_L2_COLOUR, lw=2, label="L2")
     near = 0.1 * limit
-    ax_g.annotate(f"at w = {near:g}: L1 still adds {lam:g},\nL2 only {2 * lam * near:.2g}",
-                  (near, lam), xytext=(0.25 * limit, -1.2 * lam), fontsize=8,
-                  arrowprops={"arrowstyle": "->", "color": "0.3"})
+    ax_g.annotate(
+        f"at w = {near:g}: L1 still adds {lam:g},\nL2 only {2 * lam * near:.2g}",
+        (near, lam),
+        xytext=(0.25 * limit, -1.2 * lam),
+        fontsize=8,
+        arrowprops={"arrowstyle": "->", "color": "0.3"},
+    )
     ax_g.set_title(f"gradient it adds: {lam:g}·sign(w) and {2 * lam:g}·w", fontsize=10)
     ax_g.set_ylabel("d penalty / dw")
     for ax in (ax_p, ax_g):
@@ -158,8 +188,9 @@ def l1_steps(target: float, lam: float, lr: float, steps: int, w0: float = 1.0):
     return np.array(sub), np.array(prox)
 
 
-def l1_paths(target: float = 0.03, lam: float = 0.1, lr: float = 0.3, steps: int = 30,
-             w0: float = 1.0):
+def l1_paths(
+    target: float = 0.03, lam: float = 0.1, lr: float = 0.3, steps: int = 30, w0: float = 1.0
+):
     """Plot :func:`l1_steps`: the whole paths (left) and a close-up of the last steps near
     0 (right). With ``|target| <= lam`` the minimum is exactly w = 0: the proximal path
     reaches it and stays, the subgradient path jumps from one side of 0 to the other.
@@ -186,9 +217,14 @@ def l1_paths(target: float = 0.03, lam: float = 0.1, lr: float = 0.3, steps: int
         ax.grid(alpha=0.3)
     ax_all.legend(fontsize=8)
     ax_all.set_title(f"minimising ½(w - {target:g})² + {lam:g}·|w|, step size {lr:g}", fontsize=10)
-    ax_zoom.set_title(f"close-up, last {steps - steps // 2 + 1} steps: subgradient ends at "
-                      f"{sub[-1]:.2g},\nproximal at {prox[-1]:g}", fontsize=10)
-    fig.suptitle("L1 with plain gradient steps jitters around 0; a soft-threshold step lands "
-                 "on 0 exactly", fontsize=10)
+    ax_zoom.set_title(
+        f"close-up, last {steps - steps // 2 + 1} steps: subgradient ends at "
+        f"{sub[-1]:.2g},\nproximal at {prox[-1]:g}",
+        fontsize=10,
+    )
+    fig.suptitle(
+        "L1 with plain gradient steps jitters around 0; a soft-threshold step lands on 0 exactly",
+        fontsize=10,
+    )
     fig.tight_layout()
     return fig

@@ -49,8 +49,13 @@ def wrap(message: str, width: int) -> str:
             lines.append(line)
             continue
         indent = len(line) - len(line.lstrip()) + (6 if line.lstrip().startswith("Hint: ") else 2)
-        lines += textwrap.wrap(line, width, subsequent_indent=" " * indent,
-                               break_long_words=False, break_on_hyphens=False)
+        lines += textwrap.wrap(
+            line,
+            width,
+            subsequent_indent=" " * indent,
+            break_long_words=False,
+            break_on_hyphens=False,
+        )
     return "\n".join(lines)
 
 
@@ -59,8 +64,11 @@ def failure_details(cell, message: str) -> str:
     parts = []
     for output in cell.get("outputs", []):
         if output.get("output_type") == "error":
-            parts += [line for line in output.get("traceback", [])
-                      if strip_ansi(line).strip().rstrip(":") != message]
+            parts += [
+                line
+                for line in output.get("traceback", [])
+                if strip_ansi(line).strip().rstrip(":") != message
+            ]
         elif output.get("output_type") == "stream" and output.get("name") == "stderr":
             parts.append(output.get("text", ""))
     return "\n".join(parts).strip("\n")
@@ -88,8 +96,11 @@ class MessageFirstValidator(Validator):
                 continue
             details = failure_details(cell, message)
             rest = f"{details}\n\nThe test cell:\n{entry['source']}".lstrip("\n")
-            entry.update(source=wrap(message, self.width), error=ansi2html(rest),
-                         raw_error=f"{message}\n\n{rest}")
+            entry.update(
+                source=wrap(message, self.width),
+                error=ansi2html(rest),
+                raw_error=f"{message}\n\n{rest}",
+            )
         return results
 
 
@@ -112,8 +123,13 @@ class ValidateHandler(nbgrader_handlers.ValidateAssignmentHandler):
         return {"success": True, "value": results}
 
 
-HANDLERS = [(pattern, ValidateHandler if handler is nbgrader_handlers.ValidateAssignmentHandler
-             else handler) for pattern, handler in nbgrader_handlers.default_handlers]
+HANDLERS = [
+    (
+        pattern,
+        ValidateHandler if handler is nbgrader_handlers.ValidateAssignmentHandler else handler,
+    )
+    for pattern, handler in nbgrader_handlers.default_handlers
+]
 
 
 def _jupyter_server_extension_points():
@@ -124,6 +140,7 @@ def _load_jupyter_server_extension(serverapp) -> None:
     webapp = serverapp.web_app
     webapp.settings["root_dir"] = serverapp.root_dir
     base_url = webapp.settings["base_url"]
-    webapp.add_handlers(".*$", [(url_path_join(base_url, pattern), handler)
-                                for pattern, handler in HANDLERS])
+    webapp.add_handlers(
+        ".*$", [(url_path_join(base_url, pattern), handler) for pattern, handler in HANDLERS]
+    )
     serverapp.log.info("utils.jupyter.validate: nbgrader's Validate, teaching message first")
