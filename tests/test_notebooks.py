@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import nbformat
@@ -134,8 +135,8 @@ def test_grading_round_trip(assignment, tmp_path):
     """The grader, as make grade runs it (repair, sandbox, one worker per core), grades the
     solution (full marks), the untouched student notebook (none) and "graded-only", the
     solution without its demo cells (roundtrip.graded_cells_only: it must still earn full
-    marks). Every wrong answer is then judged by the same grading cells
-    and the same SafeExecute, all cases of the notebook in one kernel (autograde.cases): it
+    marks). Every wrong answer is judged by the same grading cells and the same SafeExecute,
+    all cases of the notebook in one kernel (autograde.cases), while the grader works: it
     must lose exactly its exercise's points, each of them entirely."""
     wrongs = WRONG_ANSWERS.get(assignment, [])
     assert wrongs, (
@@ -149,7 +150,11 @@ def test_grading_round_trip(assignment, tmp_path):
         "unsolved": _notebook("course", assignment),
         "graded-only": graded_only,
     }
-    results = roundtrip.autograde(assignment, submissions, tmp_path / "course-dir")
+    mutants = [{"cell": w["cell"], "source": cases.mutated_source(solution, w)} for w in wrongs]
+    with ThreadPoolExecutor(1) as pool:  # the cases' kernel runs beside the grader's workers
+        judging = pool.submit(cases.judge, solution, mutants)
+        results = roundtrip.autograde(assignment, submissions, tmp_path / "course-dir")
+        judged = judging.result()
 
     solved = results["solved"]
     assert solved.auto_max > 0 and solved.auto_score == solved.auto_max, solved.cells
@@ -175,9 +180,6 @@ def test_grading_round_trip(assignment, tmp_path):
         and shown[0][2].startswith("[course] ")
     ), f"the graded setup cell showed {shown}"
 
-    judged = cases.judge(
-        solution, [{"cell": w["cell"], "source": cases.mutated_source(solution, w)} for w in wrongs]
-    )
     for wrong, scores in zip(wrongs, judged):
         lost = {gid for gid, (score, most) in scores.items() if score < most}
         assert lost == wrong["loses"], f"{wrong['name']}: lost points in {lost or 'no cell'}"
