@@ -151,9 +151,11 @@ def test_grading_round_trip(assignment, tmp_path):
         "graded-only": graded_only,
     }
     mutants = [{"cell": w["cell"], "source": cases.mutated_source(solution, w)} for w in wrongs]
-    with ThreadPoolExecutor(1) as pool:  # the cases' kernel runs beside the grader's workers
+    # The cases' kernel runs beside one grading worker: two kernels at a time, as many as the
+    # unsandboxed round trip had (notebook 06 alone peaks at 4.7 GB; CI machines are small).
+    with ThreadPoolExecutor(1) as pool:
         judging = pool.submit(cases.judge, solution, mutants)
-        results = roundtrip.autograde(assignment, submissions, tmp_path / "course-dir")
+        results = roundtrip.autograde(assignment, submissions, tmp_path / "course-dir", workers=1)
         judged = judging.result()
 
     solved = results["solved"]

@@ -121,7 +121,7 @@ def test_v1_groups_take_precedence_and_are_named(monkeypatch):
     assert applied == {
         "cpu": "900 s (rlimit)",
         "file size": "256 MB (rlimit)",
-        "memory": "4096 MB (cgroup v1)",
+        "memory": "8192 MB (cgroup v1)",
         "processes": "256 (cgroup v1)",
     }
 
