@@ -49,22 +49,26 @@ $(BIN)/python:
 
 # Re-install when pyproject.toml changes (the stamp records which extras are in). The lab
 # settings the kit ships go where JupyterLab reads defaults (editable installs skip them).
-# The kernel settings load utils.quiet in every kernel of the environment (TensorFlow's
+# The kernel settings load cnn_course_kit.quiet in every kernel of the environment (TensorFlow's
 # start-up notices filtered out of fd 2, genuine warnings kept: see utils/quiet.py).
 LAB_SETTINGS := utils/jupyter/default_setting_overrides.json
 KERNEL_SETTINGS := utils/jupyter/ipython_kernel_config.json
+# ... and `import utils` keeps working for notebooks older than the name cnn_course_kit
+# (utils/legacy.py): a wheel ships this .pth, an editable install needs it copied.
+LEGACY_PTH := utils/cnn_course_kit_legacy.pth
 define install_lab_settings
 	@mkdir -p $(VENV)/etc/jupyter/labconfig && cp $(LAB_SETTINGS) $(VENV)/etc/jupyter/labconfig/
 	@mkdir -p $(VENV)/etc/ipython && cp $(KERNEL_SETTINGS) $(VENV)/etc/ipython/
+	@$(BIN)/python -c 'import shutil, sysconfig; shutil.copy("$(LEGACY_PTH)", sysconfig.get_paths()["purelib"])'
 endef
 
-$(VENV)/.installed-$(TF): pyproject.toml $(LAB_SETTINGS) $(KERNEL_SETTINGS) | $(BIN)/python
+$(VENV)/.installed-$(TF): pyproject.toml setup.py $(LAB_SETTINGS) $(KERNEL_SETTINGS) $(LEGACY_PTH) | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[$(TF),lab]"
 	$(install_lab_settings)
 	@touch $@
 # /student-edition
 
-$(VENV)/.installed-$(TF)-dev: pyproject.toml $(LAB_SETTINGS) $(KERNEL_SETTINGS) | $(BIN)/python
+$(VENV)/.installed-$(TF)-dev: pyproject.toml setup.py $(LAB_SETTINGS) $(KERNEL_SETTINGS) $(LEGACY_PTH) | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[$(TF),lab,dev]"
 	$(install_lab_settings)
 	@touch $@ $(VENV)/.installed-$(TF)
@@ -77,7 +81,7 @@ $(VENV)/.installed-$(TF)-dev: pyproject.toml $(LAB_SETTINGS) $(KERNEL_SETTINGS) 
 jupyter_tools = JUPYTER_CONFIG_PATH="$(CURDIR)/utils/jupyter/$(1)$${JUPYTER_CONFIG_PATH:+:$$JUPYTER_CONFIG_PATH}"
 
 lab: $(VENV)/.installed-$(TF)
-	@$(BIN)/python -m utils.workspace --workspace "$(WORKSPACE)"
+	@$(BIN)/python -m cnn_course_kit.workspace --workspace "$(WORKSPACE)"
 	cd "$(WORKSPACE)" && $(call jupyter_tools,student) $(BIN)/jupyter lab $(AS_ROOT) $(LAB_ARGS)
 # /student-edition
 
@@ -89,7 +93,7 @@ formgrader: $(VENV)/.installed-$(TF)
 
 # student-edition
 update-notebooks: $(VENV)/.installed-$(TF)
-	@$(BIN)/python -m utils.workspace --update --workspace "$(WORKSPACE)"
+	@$(BIN)/python -m cnn_course_kit.workspace --update --workspace "$(WORKSPACE)"
 # /student-edition
 
 # System packages, from apt when we are root (CI, containers) or have password-less sudo;
@@ -117,7 +121,7 @@ browser-deps:
 test:
 	@t0=$$(date +%s); \
 	$(MAKE) --no-print-directory system-deps browser-deps $(VENV)/.installed-$(TF)-dev || exit 1; \
-	$(BIN)/python -m utils.pretrained || echo "(the trained weights or ImageNet's class names could not be fetched: notebook 06 runs on random weights)"; \
+	$(BIN)/python -m cnn_course_kit.pretrained || echo "(the trained weights or ImageNet's class names could not be fetched: notebook 06 runs on random weights)"; \
 	t1=$$(date +%s); \
 	COURSE_PROFILE=smoke COURSE_OFFLINE=1 $(BIN)/python -m pytest -m "not slow" -q $(PYTEST_ARGS); rc1=$$?; \
 	t2=$$(date +%s); \
@@ -147,7 +151,7 @@ ENGINE ?= docker
 IMAGE ?= cnn-course-kit-grader
 grader-image:  # a small build context: only what the image needs, never .venv or autograde/
 	rm -rf build/grader-image && mkdir -p build/grader-image
-	cp -r pyproject.toml README.md utils autograde/Dockerfile build/grader-image/
+	cp -r pyproject.toml setup.py README.md utils autograde/Dockerfile build/grader-image/
 	$(ENGINE) build -t $(IMAGE) build/grader-image
 
 feedback export summary: $(VENV)/.installed-$(TF)
@@ -158,7 +162,7 @@ bench: system-deps $(VENV)/.installed-$(TF)
 
 # student-edition
 data: $(VENV)/.installed-$(TF)
-	$(BIN)/python -m utils.datasets
+	$(BIN)/python -m cnn_course_kit.datasets
 # /student-edition
 
 # The student edition (autograde/edition.py): course/, utils/, a README and Makefile made of

@@ -7,7 +7,7 @@ runs before the HTML is made and, in every grading cell,
 
 * removes the hidden part of the source (everything from ``### BEGIN HIDDEN TESTS``);
 * replaces each traceback by the error's message alone: the teaching message of
-  ``utils.checks`` (what was expected, what was got, a hint), prefixed with whether a
+  ``cnn_course_kit.checks`` (what was expected, what was got, a hint), prefixed with whether a
   visible or a hidden test failed, and which exercise it belongs to;
 
 and, in every markdown cell, removes the graders' rubric (the region between

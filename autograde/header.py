@@ -35,7 +35,7 @@ COLAB_BADGE = "https://colab.research.google.com/assets/colab-badge.svg"
 BINDER_BADGE = "https://mybinder.org/badge_logo.svg"
 
 COLAB_TEMPLATE = """\
-# Google Colab only: install the course kit (the `utils` package every notebook imports)
+# Google Colab only: install the course kit (the `cnn_course_kit` package every notebook imports)
 # from its repository. Anywhere else (your computer, Binder, the grader) this does nothing.
 import sys
 

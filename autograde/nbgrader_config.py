@@ -35,7 +35,7 @@ c.CourseDirectory.db_url = os.environ.get("COURSE_GRADEBOOK_URL", course.Course(
 # Assignments tab). Set COURSE_EXCHANGE to a folder students and you can both reach.
 c.CourseDirectory.course_id = os.environ.get("COURSE_ID", "cnn-course-kit")
 c.Exchange.root = os.environ.get("COURSE_EXCHANGE", "/srv/nbgrader/exchange")
-# Notebooks only; data the notebooks need comes from utils.datasets, not from the folder.
+# Notebooks only; data the notebooks need comes from cnn_course_kit.datasets, not from the folder.
 c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "*.kit-new.ipynb"]
 
 # The per-cell limit nbgrader applies while autograding (ExecutePreprocessor.timeout is

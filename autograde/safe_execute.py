@@ -6,7 +6,7 @@ Two changes to how nbgrader runs a submission:
   (:mod:`autograde.split`): the student's kernel computes only the values that come from
   the student's code and sends them back as data; the expected values and the checks
   run in this process (:mod:`autograde.verdict`), and the cell's outputs are written from
-  that verdict. Whatever the student's code did to ``check_close``, ``utils.checks``,
+  that verdict. Whatever the student's code did to ``check_close``, ``cnn_course_kit.checks``,
   ``numpy``, ``builtins`` or IPython's error display, a wrong answer stays wrong. The
   student's own printed output is kept; a warning their code prints to stderr does not
   cost points (nbgrader would otherwise score any stderr output as a failure), and an

@@ -7,7 +7,7 @@ command is this file: it applies the limits, then ``exec``s ``bwrap`` (Debian pa
 
 * there is no network (``--unshare-all`` gives an empty network namespace);
 * the file system holds only the system (``/usr``, a few files of ``/etc``), the Python
-  installation, the kit's ``utils`` package and the data cache, all read-only; a tmpfs
+  installation, the kit's package (``cnn_course_kit``, the folder ``utils/``) and the data cache, all read-only; a tmpfs
   ``/tmp``; and one private writable scratch folder mounted where the kernel starts, so
   ``solutions/``, the gradebook, other submissions and the instructor's home do not exist;
 * every capability is dropped (``--cap-drop ALL``), so even as root the kernel cannot
@@ -110,10 +110,10 @@ def default_policy(
     image: str = "",
 ) -> Policy:
     """The policy for grading with this interpreter: Python, the virtual environment and the
-    ``utils`` package readable, and the data cache (if any) readable too."""
-    import utils  # the grader's own copy: its folder is what the kernel imports
+    kit (``cnn_course_kit``) readable, and the data cache (if any) readable too."""
+    import cnn_course_kit  # the grader's own copy: its folder is what the kernel imports
 
-    read_only = [sys.base_prefix, sys.prefix, str(Path(utils.__file__).resolve().parent)]
+    read_only = [sys.base_prefix, sys.prefix, str(Path(cnn_course_kit.__file__).resolve().parent)]
     kernel_env = {"COURSE_OFFLINE": "1", "TF_CPP_MIN_LOG_LEVEL": "2"}
     for key in ("COURSE_PROFILE", "COURSE_SEED"):
         if key in os.environ:

@@ -1,7 +1,7 @@
 """Split a grading cell into what the student's kernel computes and what the grader judges.
 
 nbgrader runs a grading cell in the student's kernel, where the student's code has run
-first and could have replaced anything: ``check_close``, ``utils.checks``, ``numpy``,
+first and could have replaced anything: ``check_close``, ``cnn_course_kit.checks``, ``numpy``,
 ``builtins``, the display of errors. A grading cell is therefore never run there as
 written. :func:`plan` reads it statement by statement and follows the data:
 

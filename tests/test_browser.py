@@ -228,7 +228,7 @@ def test_validate_as_a_student(student_lab, name):
             text = dialog.inner_text()
             assert text.count("The following cell failed") == 1, text[:3000]
             # The first box under "The following cell failed:" is the teaching message of
-            # utils.checks; the test cell's source comes after it.
+            # cnn_course_kit.checks; the test cell's source comes after it.
             first_box = dialog.locator("#validation-message pre").first.inner_text()
             assert first_box.startswith("CheckFailure: "), first_box
             assert "expected:" in first_box or "Hint:" in first_box, first_box

@@ -1,12 +1,12 @@
-"""utils.checks: failures are CheckFailure (an AssertionError) with messages that teach."""
+"""cnn_course_kit.checks: failures are CheckFailure (an AssertionError) with messages that teach."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from utils import checks
-from utils.checks import CheckFailure
+from cnn_course_kit import checks
+from cnn_course_kit.checks import CheckFailure
 
 
 def _message(func, *args, **kwargs) -> str:
@@ -50,7 +50,7 @@ from IPython.core.interactiveshell import InteractiveShell
 shell = InteractiveShell.instance()
 shown = []
 shell._showtraceback = lambda etype, value, stb: shown.append(stb)
-shell.run_cell("from utils.checks import check_close")
+shell.run_cell("from cnn_course_kit.checks import check_close")
 shell.run_cell("%xmode " + MODE)
 shell.run_cell('x = 2\ncheck_close(x, 3.0, name="scale(1)", hint="Multiply, do not add.")')
 print(json.dumps([re.sub(r"\x1b\[[0-9;]*m", "", line) for line in shown[-1]]))

@@ -1,4 +1,4 @@
-"""utils.config: profile, offline switch, cache folder, seeds and the banner."""
+"""cnn_course_kit.config: profile, offline switch, cache folder, seeds and the banner."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from utils import config
+from cnn_course_kit import config
 
 
 def test_defaults(monkeypatch):
@@ -78,7 +78,7 @@ def test_setup_with_tensorflow_reports_devices(capsys):
 
 
 def test_setup_hides_tensorflow_cpp_warnings_unless_told_otherwise(monkeypatch, capsys):
-    from utils import config
+    from cnn_course_kit import config
 
     monkeypatch.delenv("TF_CPP_MIN_LOG_LEVEL", raising=False)
     config.setup(use_tensorflow=False)
@@ -92,8 +92,8 @@ def test_a_read_only_cache_is_used_for_reading_and_a_private_one_for_writing(tmp
     """A lab room's shared cache, or the grader's sandbox, mounts the data read-only: what
     is there is used, and anything new is written to a private cache under the temporary
     folder instead of failing."""
-    from utils import feature_cache
-    from utils.datasets import make_standin_pets
+    from cnn_course_kit import feature_cache
+    from cnn_course_kit.datasets import make_standin_pets
 
     shared = tmp_path / "shared"
     ready = make_standin_pets(shared / "standin-4-32", 4, size=32)

@@ -1,4 +1,4 @@
-"""Tests for utils.datasets: the real download path against a local HTTP server, the offline
+"""Tests for cnn_course_kit.datasets: the real download path against a local HTTP server, the offline
 stand-in, the digits/MNIST helpers and the tf.data pipelines.
 
 The "real" archive is built here from a tiny stand-in (a few JPEGs per class, in the filtered
@@ -21,8 +21,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from utils import datasets
-from utils.datasets import DatasetError
+from cnn_course_kit import datasets
+from cnn_course_kit.datasets import DatasetError
 
 TRAIN, VAL = 4, 4  # images per class in the fixture archive
 FIXTURE_COUNTS = {
@@ -557,7 +557,7 @@ def test_mnist_full_profile_online(monkeypatch, capsys):
 
 
 def test_sample_photo_is_a_real_offline_photograph():
-    from utils.datasets import sample_photo
+    from cnn_course_kit.datasets import sample_photo
 
     gray = sample_photo()
     assert gray.shape == (600, 512) and gray.dtype == np.float64

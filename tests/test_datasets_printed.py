@@ -1,4 +1,4 @@
-"""Tests for utils.datasets.printed: printed digits and letters in the 8x8 digits' format.
+"""Tests for cnn_course_kit.datasets.printed: printed digits and letters in the 8x8 digits' format.
 
 Quick (a few hundred small images per test at most) and TensorFlow-free.
 """
@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from utils.datasets import (
+from cnn_course_kit.datasets import (
     default_fonts,
     load_digits,
     printed_digits,

@@ -1,4 +1,4 @@
-"""Tests for utils.devices: device listing, configure(), the strategy choice, real strategies.
+"""Tests for cnn_course_kit.devices: device listing, configure(), the strategy choice, real strategies.
 
 GPU and TPU branches are exercised with fakes (monkeypatched ``tf.config`` functions and
 strategy classes); the real MirroredStrategy and MultiWorkerMirroredStrategy runs happen in
@@ -16,8 +16,8 @@ import keras
 import pytest
 import tensorflow as tf
 
+from cnn_course_kit import devices
 from tests import multiworker_worker as worker
-from utils import devices
 
 H100 = {"compute_capability": (9, 0), "device_name": "NVIDIA H100 80GB HBM3"}
 T4 = {"compute_capability": (7, 5), "device_name": "Tesla T4"}

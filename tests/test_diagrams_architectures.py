@@ -1,4 +1,4 @@
-"""utils.diagrams.architectures (notebook 06, sections 8-9): each picture renders, draws what it
+"""cnn_course_kit.diagrams.architectures (notebook 06, sections 8-9): each picture renders, draws what it
 claims, and rejects bad input with a clear ValueError."""
 
 from __future__ import annotations
@@ -7,8 +7,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
+from cnn_course_kit.diagrams import architectures as arch
 from tests.diagram_checks import renders
-from utils.diagrams import architectures as arch
 
 
 def _images(fig, gid):

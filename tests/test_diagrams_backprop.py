@@ -1,4 +1,4 @@
-"""utils.diagrams.backprop: the two gradient pictures render, draw the block, window and
+"""cnn_course_kit.diagrams.backprop: the two gradient pictures render, draw the block, window and
 products they claim (matching the formulas dw = correlate(x, dout), dx = full convolution),
 and reject bad input with a clear ValueError."""
 
@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 from matplotlib.patches import Rectangle
 
+from cnn_course_kit.diagrams import backprop
+from cnn_course_kit.reference import correlate2d_valid
 from tests import diagram_checks
-from utils.diagrams import backprop
-from utils.reference import correlate2d_valid
 
 # notebook 05's worked example: a 3x4 input, a 2x2 kernel, a 2x3 dout
 X = np.array([[1.0, 2, 0, 1], [0, 1, 3, 1], [2, 0, 1, 2]])

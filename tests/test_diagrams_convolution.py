@@ -1,4 +1,4 @@
-"""utils.diagrams.convolution: each picture renders, draws the numbers it claims (in a colour
+"""cnn_course_kit.diagrams.convolution: each picture renders, draws the numbers it claims (in a colour
 that reads on its cell), and rejects bad input with a clear ValueError."""
 
 from __future__ import annotations
@@ -9,10 +9,10 @@ import pytest
 from matplotlib.colors import to_rgb
 from matplotlib.patches import Rectangle
 
+from cnn_course_kit.diagrams import convolution as draw
+from cnn_course_kit.plots import readable_text_color
+from cnn_course_kit.reference import correlate2d_valid
 from tests import diagram_checks
-from utils.diagrams import convolution as draw
-from utils.plots import readable_text_color
-from utils.reference import correlate2d_valid
 
 EDGE = np.zeros((6, 6))
 EDGE[3:, :] = 255

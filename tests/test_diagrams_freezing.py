@@ -1,4 +1,4 @@
-"""utils.diagrams.freezing: layer_states classifies each layer from its flags (frozen, trainable,
+"""cnn_course_kit.diagrams.freezing: layer_states classifies each layer from its flags (frozen, trainable,
 BN frozen, BN trainable, no weights, a mixed nested model), counts its trained weights, and flags()
 draws one box per layer per panel, with a legend and a title, and rejects bad input."""
 
@@ -8,8 +8,8 @@ import keras
 import matplotlib.pyplot as plt
 import pytest
 
+from cnn_course_kit.diagrams import freezing
 from tests import diagram_checks
-from utils.diagrams import freezing
 
 
 def _net():

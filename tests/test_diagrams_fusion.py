@@ -1,4 +1,4 @@
-"""utils.diagrams.fusion: the early, late and intermediate fusion diagrams render, draw one row
+"""cnn_course_kit.diagrams.fusion: the early, late and intermediate fusion diagrams render, draw one row
 per source converging on one merge box, say what each box does (the widths and sqrt(d) of early
 fusion, the combining rule of late fusion, the branches and the gradient of intermediate fusion),
 and reject bad input with a ValueError."""
@@ -8,8 +8,8 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import pytest
 
+from cnn_course_kit.diagrams import fusion
 from tests import diagram_checks
-from utils.diagrams import fusion
 
 
 def _count(fig, gid):

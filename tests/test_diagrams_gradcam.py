@@ -1,4 +1,4 @@
-"""utils.diagrams.gradcam: the case bars, the Grad-CAM recipe and the heatmap overlays render,
+"""cnn_course_kit.diagrams.gradcam: the case bars, the Grad-CAM recipe and the heatmap overlays render,
 draw what they claim, and reject bad input."""
 
 from __future__ import annotations
@@ -7,8 +7,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
+from cnn_course_kit.diagrams import gradcam
 from tests import diagram_checks
-from utils.diagrams import gradcam
 
 CASES = {
     "Case 4: scratch": {"val_accuracy": 0.71, "seconds": 40.0, "trainable": 120_000},

@@ -1,4 +1,4 @@
-"""utils.diagrams.heads: the two routes (bottleneck features + a shallow classifier, and a base
+"""cnn_course_kit.diagrams.heads: the two routes (bottleneck features + a shallow classifier, and a base
 with a new head trained end to end) render, draw the frozen, fine-tuned and from-scratch boxes
 each case claims, a gradient arrow per end-to-end case, and reject bad input with a ValueError."""
 
@@ -7,8 +7,8 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import pytest
 
+from cnn_course_kit.diagrams import heads
 from tests import diagram_checks
-from utils.diagrams import heads
 
 
 def _patches(ax, gid):

@@ -1,4 +1,4 @@
-"""utils.diagrams.hog: the HOG recipe and the glyphs render, draw what they claim, and reject bad
+"""cnn_course_kit.diagrams.hog: the HOG recipe and the glyphs render, draw what they claim, and reject bad
 input."""
 
 from __future__ import annotations
@@ -7,8 +7,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
+from cnn_course_kit.diagrams import hog
 from tests import diagram_checks
-from utils.diagrams import hog
 
 RNG = np.random.default_rng(9)
 IMAGE = RNG.uniform(0, 255, size=(26, 35))  # 3 x 4 cells of 8 pixels, with leftovers

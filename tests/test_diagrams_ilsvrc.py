@@ -1,4 +1,4 @@
-"""utils.diagrams.ilsvrc: the error-vs-year chart renders, draws a bubble per CNN entry with an
+"""cnn_course_kit.diagrams.ilsvrc: the error-vs-year chart renders, draws a bubble per CNN entry with an
 area proportional to its parameters, a diamond per entry without a CNN and the human line;
 the table's parameter counts agree with Keras and the layer formulas; bad input is refused."""
 
@@ -10,8 +10,8 @@ import math
 import matplotlib.pyplot as plt
 import pytest
 
+from cnn_course_kit.diagrams import ilsvrc, lenet
 from tests import diagram_checks
-from utils.diagrams import ilsvrc, lenet
 
 
 def _collections(fig, gid):

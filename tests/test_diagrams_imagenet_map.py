@@ -1,4 +1,4 @@
-"""utils.diagrams.imagenet_map: folding() draws the 1,000 outputs as a strip with the four stretches
+"""cnn_course_kit.diagrams.imagenet_map: folding() draws the 1,000 outputs as a strip with the four stretches
 marked, a zoom with one bar per class coloured by its stretch, the two folded bars with their values,
 and rejects inputs that are not a softmax vector and a pair of probabilities."""
 
@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 from matplotlib.colors import to_hex
 
+from cnn_course_kit.diagrams import imagenet_map
 from tests import diagram_checks
-from utils.diagrams import imagenet_map
 
 
 def _probs():

@@ -1,4 +1,4 @@
-"""utils.diagrams.inception: the Inception module picture renders, draws the four branches
+"""cnn_course_kit.diagrams.inception: the Inception module picture renders, draws the four branches
 with their boxes, arrows and output shapes, splits the concatenation into segments as wide
 as each branch's channels in the right order, and rejects bad input with a ValueError."""
 
@@ -7,8 +7,8 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import pytest
 
+from cnn_course_kit.diagrams import inception
 from tests import diagram_checks
-from utils.diagrams import inception
 
 _patches = diagram_checks.patches_with_gid
 _texts = diagram_checks.texts_with_gid

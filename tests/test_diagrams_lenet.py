@@ -1,4 +1,4 @@
-"""utils.diagrams.lenet: the LeNet-5 architecture picture and the C3 connection table render,
+"""cnn_course_kit.diagrams.lenet: the LeNet-5 architecture picture and the C3 connection table render,
 draw one stack or bar per layer with its name and shape, count C3's 60 connections, and
 reject bad input with a ValueError."""
 
@@ -7,8 +7,8 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import pytest
 
+from cnn_course_kit.diagrams import lenet
 from tests import diagram_checks
-from utils.diagrams import lenet
 
 
 def _renders(fig) -> None:

@@ -1,4 +1,4 @@
-"""utils.diagrams.normalisation: the shared-statistics picture renders, shades exactly the
+"""cnn_course_kit.diagrams.normalisation: the shared-statistics picture renders, shades exactly the
 visible cells that share one mean for each kind of normalisation, labels its axes, and
 rejects bad input."""
 
@@ -8,7 +8,7 @@ import matplotlib.pyplot as plt
 import pytest
 from matplotlib.patches import Polygon
 
-from utils.diagrams import normalisation
+from cnn_course_kit.diagrams import normalisation
 
 
 def _cells(ax, gid=None):

@@ -1,4 +1,4 @@
-"""utils.diagrams.optimisers: the loss-surface paths and the loss curves render, draw one line
+"""cnn_course_kit.diagrams.optimisers: the loss-surface paths and the loss curves render, draw one line
 (and one start and end marker) per optimiser with its label, and reject bad input."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from matplotlib.contour import QuadContourSet
 
-from utils.diagrams import optimisers
+from cnn_course_kit.diagrams import optimisers
 
 
 def _bowl(px, py):

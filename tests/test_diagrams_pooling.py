@@ -1,4 +1,4 @@
-"""utils.diagrams.pooling: the max-pooling routing picture renders, draws one outline and one
+"""cnn_course_kit.diagrams.pooling: the max-pooling routing picture renders, draws one outline and one
 arrow per window, shows the gradients that add up, and rejects bad input."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from matplotlib.patches import ConnectionPatch, Rectangle
 
-from utils.diagrams import pooling
+from cnn_course_kit.diagrams import pooling
 
 # 3x3 windows with stride 2 on a 5x5 map: the 7 wins both top windows, the bottom-left
 # window holds two 5s (the first in reading order wins).

@@ -1,4 +1,4 @@
-"""utils.diagrams.practice: the weight-change bars render, draw one bar per run and block with its
+"""cnn_course_kit.diagrams.practice: the weight-change bars render, draw one bar per run and block with its
 value and label on a logarithmic axis, and reject bad input."""
 
 from __future__ import annotations
@@ -7,8 +7,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
+from cnn_course_kit.diagrams import practice
 from tests import diagram_checks
-from utils.diagrams import practice
 
 CHANGES = {
     "lr 1e-4": {"block1": 0.02, "block2": 0.03},

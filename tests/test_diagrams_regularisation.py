@@ -1,4 +1,4 @@
-"""utils.diagrams.regularisation: the L1/L2 regions, the penalties' gradients and the L1 paths
+"""cnn_course_kit.diagrams.regularisation: the L1/L2 regions, the penalties' gradients and the L1 paths
 render, draw what they claim (the L1 optimum on a corner, TensorFlow's sign at 0, the
 proximal path on 0 exactly), and reject bad input."""
 
@@ -8,7 +8,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from utils.diagrams import regularisation
+from cnn_course_kit.diagrams import regularisation
 
 
 def _renders(fig) -> bytes:

@@ -1,4 +1,4 @@
-"""utils.diagrams.resnet: the plain-vs-residual picture and the bottleneck blocks render, draw
+"""cnn_course_kit.diagrams.resnet: the plain-vs-residual picture and the bottleneck blocks render, draw
 the boxes, the addition and the shortcut they claim (an identity arrow, or a projection box
 with the stride), carry Keras' layer-name suffixes, and reject bad input with a ValueError."""
 
@@ -7,8 +7,8 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import pytest
 
+from cnn_course_kit.diagrams import resnet
 from tests import diagram_checks
-from utils.diagrams import resnet
 
 
 def _patches(ax, gid):

@@ -1,4 +1,4 @@
-"""utils.diagrams.separable: the depthwise-then-pointwise picture and the dense block's
+"""cnn_course_kit.diagrams.separable: the depthwise-then-pointwise picture and the dense block's
 connections render, draw one filter per channel (times the depth multiplier), one pointwise
 filter per output channel over all maps, L(L+1)/2 connections into a block's layers, the
 channel counts c0 + (l - 1) k, and reject bad input with a ValueError."""
@@ -8,8 +8,8 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import pytest
 
+from cnn_course_kit.diagrams import separable
 from tests import diagram_checks
-from utils.diagrams import separable
 
 _patches = diagram_checks.patches_with_gid
 _texts = diagram_checks.texts_with_gid

@@ -1,4 +1,4 @@
-"""utils.diagrams.transfer: the multi-task vs transfer picture draws one shared trunk with two
+"""cnn_course_kit.diagrams.transfer: the multi-task vs transfer picture draws one shared trunk with two
 heads beside two steps (a trained trunk copied into a frozen one with a new head); the answer
 tables draw one count per true class and answer; both reject bad input with a ValueError."""
 
@@ -8,8 +8,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
+from cnn_course_kit.diagrams import transfer
 from tests import diagram_checks
-from utils.diagrams import transfer
 
 
 def _patches(ax, gid):

@@ -1,4 +1,4 @@
-"""utils.diagrams.vision (notebook 01): each picture renders, draws what it claims, keeps
+"""cnn_course_kit.diagrams.vision (notebook 01): each picture renders, draws what it claims, keeps
 Exercise 1's answers out, and rejects bad input with a clear ValueError."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from utils.diagrams import vision
+from cnn_course_kit.diagrams import vision
 
 
 def _renders(fig) -> None:

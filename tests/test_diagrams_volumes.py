@@ -1,4 +1,4 @@
-"""utils.diagrams.volumes: each diagram renders, draws what it claims, and rejects bad input."""
+"""cnn_course_kit.diagrams.volumes: each diagram renders, draws what it claims, and rejects bad input."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 from matplotlib.colors import to_rgba
 
+from cnn_course_kit.diagrams import volumes
 from tests import diagram_checks
-from utils.diagrams import volumes
 
 RED = [
     [156, 155, 156, 158, 158],

@@ -1,11 +1,11 @@
-"""utils.feature_cache: features computed once per key, read back, never mixed up."""
+"""cnn_course_kit.feature_cache: features computed once per key, read back, never mixed up."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from utils import feature_cache
+from cnn_course_kit import feature_cache
 
 
 def _computer(calls, n=6, d=3, seed=0):
@@ -98,8 +98,8 @@ def test_pets_features_are_cached_in_file_order(monkeypatch, tmp_path, capsys):
     """pets_features: one row per image of each split, in file order, read back the second time."""
     import keras
 
-    from utils import datasets
-    from utils.bases import Base
+    from cnn_course_kit import datasets
+    from cnn_course_kit.bases import Base
 
     monkeypatch.setenv("COURSE_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("COURSE_OFFLINE", "1")

@@ -1,4 +1,4 @@
-"""utils.imagenet: ImageNet's class list from the timm wheel, fetched through pip (faked here),
+"""cnn_course_kit.imagenet: ImageNet's class list from the timm wheel, fetched through pip (faked here),
 checked and cached; the offline rule; the real wheel from PyPI in a slow test."""
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from utils import imagenet, keras_files, pretrained
-from utils.datasets import DatasetError
+from cnn_course_kit import imagenet, keras_files, pretrained
+from cnn_course_kit.datasets import DatasetError
 
 
 def _wnids(n=imagenet.N_CLASSES):

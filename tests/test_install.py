@@ -36,10 +36,12 @@ def test_wheel_contains_the_whole_utils_package(tmp_path):
     assert proc.returncode == 0, proc.stdout + proc.stderr
     wheel = next(tmp_path.glob("cnn_course_kit-*.whl"))
     names = set(zipfile.ZipFile(wheel).namelist())
-    expected = {p.relative_to(ROOT).as_posix() for p in (ROOT / "utils").rglob("*.py")}
+    code = ROOT / "utils"
+    expected = {"cnn_course_kit/" + p.relative_to(code).as_posix() for p in code.rglob("*.py")}
     assert expected <= names, f"missing from the wheel: {sorted(expected - names)}"
     top = {n.split("/")[0] for n in names if not n.startswith("cnn_course_kit-")}
-    assert top == {"utils"}, f"the wheel should install only utils/, not {sorted(top)}"
+    # utils/ installs as cnn_course_kit; the .pth keeps `import utils` for old notebooks
+    assert top == {"cnn_course_kit", "cnn_course_kit_legacy.pth"}, sorted(top)
     # The kit's JupyterLab defaults (no news pop-up) go to <prefix>/etc/jupyter/labconfig/.
     settings = "etc/jupyter/labconfig/default_setting_overrides.json"
     assert any(n.endswith(".data/data/" + settings) for n in names), sorted(names)[:20]

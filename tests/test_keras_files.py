@@ -1,4 +1,4 @@
-"""utils.keras_files: Keras' ImageNet file names, and make data's prefetch against a local server."""
+"""cnn_course_kit.keras_files: Keras' ImageNet file names, and make data's prefetch against a local server."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from utils import keras_files
-from utils.keras_files import KerasFile
+from cnn_course_kit import keras_files
+from cnn_course_kit.keras_files import KerasFile
 
 
 @pytest.fixture

@@ -36,7 +36,7 @@ INSTRUCTOR_SERVERS = {
     "nbgrader.server_extensions.formgrader",
     "nbgrader.server_extensions.course_list",
 }
-STUDENT_SERVERS = {"nbgrader.server_extensions.assignment_list", "utils.jupyter.validate"}
+STUDENT_SERVERS = {"nbgrader.server_extensions.assignment_list", "cnn_course_kit.jupyter.validate"}
 NBGRADER_VALIDATE = "nbgrader.server_extensions.validate_assignment"
 # What installing nbgrader writes to <prefix>/etc/jupyter (every tool on).
 NBGRADER_JSON = {
@@ -133,7 +133,7 @@ def test_validate_stops_its_kernel_at_once_and_nothing_else_changes(monkeypatch,
     from nbgrader.apps import NbGrader
     from nbgrader.preprocessors import Execute
 
-    from utils.jupyter.validate import MessageFirstValidator
+    from cnn_course_kit.jupyter.validate import MessageFirstValidator
 
     monkeypatch.setenv("JUPYTER_CONFIG_PATH", str(folder))
     app = NbGrader()
@@ -143,7 +143,7 @@ def test_validate_stops_its_kernel_at_once_and_nothing_else_changes(monkeypatch,
 
 
 def test_validate_wraps_long_message_lines_only():
-    from utils.jupyter.validate import wrap
+    from cnn_course_kit.jupyter.validate import wrap
 
     message = (
         "CheckFailure: f(2) is not the expected value.\n  expected: [[0. 1.]\n"
@@ -159,7 +159,7 @@ def test_validate_wraps_long_message_lines_only():
 def test_validate_extension_replaces_only_nbgraders_validate_handler():
     from nbgrader.server_extensions.validate_assignment import handlers
 
-    from utils.jupyter import validate
+    from cnn_course_kit.jupyter import validate
 
     ours = dict(validate.HANDLERS)
     assert set(ours) == {pattern for pattern, _ in handlers.default_handlers}
@@ -186,7 +186,7 @@ def _status(lab, path: str) -> int:
 
 def small_assignment(path: Path) -> None:
     """A two-exercise nbgrader notebook (no TensorFlow, fast to validate): ``scale`` answered
-    wrongly, so a utils.checks check fails with its hint; ``other`` left undone."""
+    wrongly, so a cnn_course_kit.checks check fails with its hint; ``other`` left undone."""
     from nbgrader.utils import compute_checksum
 
     def cell(source, grade_id, **flags):
@@ -206,7 +206,7 @@ def small_assignment(path: Path) -> None:
 
     nb = nbformat.v4.new_notebook()
     nb.cells = [
-        cell("from utils.checks import check_close", "setup", locked=True),
+        cell("from cnn_course_kit.checks import check_close", "setup", locked=True),
         cell("def scale(x):\n    return x + 1", "scale", solution=True),
         cell(
             '"""scale multiplies by 3."""\ncheck_close(scale(1), 3.0, name="scale(1)", '

@@ -1,4 +1,4 @@
-"""utils.modelstats: depth, multiply-adds (against hand counts), timing, orientation fits."""
+"""cnn_course_kit.modelstats: depth, multiply-adds (against hand counts), timing, orientation fits."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import keras
 import numpy as np
 import pytest
 
-from utils import modelstats
-from utils.checks import check_close
+from cnn_course_kit import modelstats
+from cnn_course_kit.checks import check_close
 
 layers = keras.layers
 

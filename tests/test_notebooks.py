@@ -66,7 +66,7 @@ def test_every_exercise_has_visible_and_hidden_tests(assignment):
         visible = cell.source.split("### BEGIN HIDDEN TESTS")[0]
         assert "check_" in visible, f"{gid}: no visible check"
         assert "### BEGIN HIDDEN TESTS" in cell.source, f"{gid}: no hidden tests"
-        assert "assert " not in cell.source, f"{gid}: use utils.checks, not a bare assert"
+        assert "assert " not in cell.source, f"{gid}: use cnn_course_kit.checks, not a bare assert"
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)

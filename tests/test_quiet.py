@@ -1,4 +1,4 @@
-"""utils.quiet: TensorFlow's start-up notices are dropped from fd 2, everything else passes.
+"""cnn_course_kit.quiet: TensorFlow's start-up notices are dropped from fd 2, everything else passes.
 
 The quick tests use a fake ``tensorflow`` module that writes the notices (and genuine lines)
 to fd 2 at import, in a fresh interpreter; the slow ones import the real TensorFlow, once in
@@ -17,7 +17,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from utils import quiet
+from cnn_course_kit import quiet
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -95,8 +95,8 @@ def test_filtered_import_keeps_genuine_lines_and_restores_fd2(tmp_path):
     proc = _python(
         """
         import os, sys
-        import utils
-        utils.setup(use_tensorflow=False)
+        import cnn_course_kit
+        cnn_course_kit.setup(use_tensorflow=False)
         before = os.fstat(2)
         import tensorflow
         after = os.fstat(2)
@@ -130,7 +130,7 @@ def test_fd2_is_restored_when_the_import_fails(tmp_path):
     proc = _python(
         """
         import os
-        from utils import quiet
+        from cnn_course_kit import quiet
         quiet.install()
         try:
             import tensorflow
@@ -154,7 +154,7 @@ def test_ipython_extension_installs_the_hook_and_the_log_level(tmp_path):
     proc = _python(
         """
         import os
-        from utils import quiet
+        from cnn_course_kit import quiet
         quiet.load_ipython_extension(None)
         import tensorflow
         print(os.environ["TF_CPP_MIN_LOG_LEVEL"])
@@ -172,7 +172,7 @@ def test_shipped_kernel_config_loads_the_extension(tmp_path):
     app = IPKernelApp()
     app.config_file_paths = [str(ROOT / "utils" / "jupyter")]  # where <prefix>/etc/ipython would be
     app.load_config_file()
-    assert app.config.InteractiveShellApp.extensions == ["utils.quiet"]
+    assert app.config.InteractiveShellApp.extensions == ["cnn_course_kit.quiet"]
 
 
 def test_partial_lines_threads_and_nesting(tmp_path):
@@ -181,7 +181,7 @@ def test_partial_lines_threads_and_nesting(tmp_path):
     proc = _python(
         f"""
         import os, threading, time
-        from utils import quiet
+        from cnn_course_kit import quiet
         original = os.fstat(2)
         with quiet.filter_startup_notices():
             os.write(2, b"progress 10%")                      # no newline (yet)
@@ -214,7 +214,7 @@ def test_unfinished_line_reaches_stderr_before_its_newline(tmp_path):
     proc = _python(
         """
         import os, select
-        from utils import quiet
+        from cnn_course_kit import quiet
         read_end, write_end = os.pipe()
         os.dup2(write_end, 2)                     # "the real stderr" is a pipe we can watch
         with quiet.filter_startup_notices():
@@ -233,7 +233,7 @@ def test_nothing_happens_without_a_real_fd2_or_on_other_systems(tmp_path):
     proc = _python(
         """
         import os
-        from utils import quiet
+        from cnn_course_kit import quiet
         original = os.fstat(2)
         quiet._SUPPORTED = False                  # as on Windows and macOS
         with quiet.filter_startup_notices():
@@ -260,8 +260,8 @@ def test_nothing_happens_without_a_real_fd2_or_on_other_systems(tmp_path):
 @pytest.mark.parametrize(
     "code",
     [
-        "import utils\nutils.setup()",
-        "import utils\nutils.setup(use_tensorflow=False)\nimport keras",
+        "import cnn_course_kit\ncnn_course_kit.setup()",
+        "import cnn_course_kit\ncnn_course_kit.setup(use_tensorflow=False)\nimport keras",
     ],
     ids=["setup", "setup-numpy-then-keras"],
 )
@@ -280,9 +280,12 @@ def _stderr(cell) -> list[str]:
 @pytest.mark.parametrize(
     "setup, kernel_config",
     [
-        ("import utils\n\ncfg = utils.setup(use_tensorflow=False)", False),
-        # as in 03 and 04: Keras before utils, so only the kernel-wide extension can help
-        ("import keras\nimport tensorflow as tf\n\nimport utils\n\ncfg = utils.setup()", True),
+        ("import cnn_course_kit\n\ncfg = cnn_course_kit.setup(use_tensorflow=False)", False),
+        # as in 03 and 04: Keras before the kit, so only the kernel-wide extension can help
+        (
+            "import keras\nimport tensorflow as tf\n\nimport cnn_course_kit\n\ncfg = cnn_course_kit.setup()",
+            True,
+        ),
     ],
     ids=["numpy-setup", "keras-before-utils-with-kernel-config"],
 )

@@ -1,10 +1,10 @@
-"""utils.reference: the implementations grading cells use to grade exercises independently."""
+"""cnn_course_kit.reference: the implementations grading cells use to grade exercises independently."""
 
 import numpy as np
 import pytest
 from scipy import signal
 
-from utils.reference import correlate2d_valid, max_pool_gradient_tf
+from cnn_course_kit.reference import correlate2d_valid, max_pool_gradient_tf
 
 
 def test_correlate2d_valid_matches_scipy_and_the_worked_example():

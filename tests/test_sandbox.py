@@ -71,25 +71,25 @@ def test_socket_folder_outside_the_runtime_root_is_refused(tmp_path):
 
 def test_utils_and_numpy_import_and_scratch_is_writable(kernel):
     out, err = kernel(
-        "import numpy, utils.checks\nopen('notes.txt', 'w').write('ok')\n"
+        "import numpy, cnn_course_kit.checks\nopen('notes.txt', 'w').write('ok')\n"
         "print(open('notes.txt').read())"
     )
     assert (err, out.strip()) == (None, "ok")
 
 
 def test_python_installation_is_read_only(kernel):
-    import utils
+    import cnn_course_kit
 
-    target = Path(utils.__file__).parent / "evil.py"
+    target = Path(cnn_course_kit.__file__).parent / "evil.py"
     out, err = kernel(f"open({str(target)!r}, 'w').write('x = 1')")
     assert err is not None and "Read-only file system" in err
     assert not target.exists()
 
 
 def test_remount_and_umount_escapes_fail(kernel):
-    import utils
+    import cnn_course_kit
 
-    utils_dir = str(Path(utils.__file__).parent)
+    utils_dir = str(Path(cnn_course_kit.__file__).parent)
     out, err = kernel(
         "import subprocess\n"
         f"r1 = subprocess.run(['mount', '-o', 'remount,rw', {utils_dir!r}], capture_output=True)\n"

@@ -22,7 +22,7 @@ from autograde._emit import MIME
 
 ROOT = Path(__file__).resolve().parents[1]
 SETUP = (
-    "import numpy as np\nfrom utils.checks import check_close, check_equal, check_raises, "
+    "import numpy as np\nfrom cnn_course_kit.checks import check_close, check_equal, check_raises, "
     "check_shape, check_true, check_type\n"
 )
 TRUSTED = split.imported_names(
@@ -131,7 +131,7 @@ def test_right_and_wrong_answers():
 
 PATCHES = {
     "rebinding the checks": "check_close = check_equal = lambda *a, **k: None",
-    "patching utils.checks": "import utils.checks\nutils.checks.check_close = lambda *a, **k: None",
+    "patching cnn_course_kit.checks": "import cnn_course_kit.checks\ncnn_course_kit.checks.check_close = lambda *a, **k: None",
     "patching numpy": "np.isclose = lambda a, b, **k: np.ones(np.shape(a), dtype=bool)",
     "an ndarray that equals anything": """
         class Yes(np.ndarray):

@@ -599,7 +599,11 @@ def test_make_lab_from_a_fresh_clone_serves_the_course(clone, tmp_path):
     assert (clone / ".venv" / "bin" / "jupyter").exists(), lab.log_tail()
     assert (clone / "workspace" / "01-visual-cortex" / "01-visual-cortex.ipynb").exists()
     where = subprocess.run(
-        [str(clone / ".venv/bin/python"), "-c", "import utils; print(utils.__file__)"],
+        [
+            str(clone / ".venv/bin/python"),
+            "-c",
+            "import cnn_course_kit; print(cnn_course_kit.__file__)",
+        ],
         capture_output=True,
         text=True,
         cwd=tmp_path,

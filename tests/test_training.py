@@ -1,4 +1,4 @@
-"""Tests for utils.training: run folders, fit() callbacks and outputs, distributed fit()."""
+"""Tests for cnn_course_kit.training: run folders, fit() callbacks and outputs, distributed fit()."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
+from cnn_course_kit import training
 from tests import multiworker_worker as worker
-from utils import training
 
 # Keras 3.15 + NumPy 2 warn inside ModelCheckpoint/ReduceLROnPlateau (np.array(variable)).
 pytestmark = pytest.mark.filterwarnings(

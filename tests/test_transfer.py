@@ -1,4 +1,4 @@
-"""utils.transfer, utils.transfer_cases and utils.datasets.transfer_tasks: the small source
+"""cnn_course_kit.transfer, cnn_course_kit.transfer_cases and cnn_course_kit.datasets.transfer_tasks: the small source
 network, the fast training loop, the per-class samples and the transfer cases of notebook 07."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import keras
 import numpy as np
 import pytest
 
-from utils import datasets, plots, transfer, transfer_cases
+from cnn_course_kit import datasets, plots, transfer, transfer_cases
 
 
 def _blobs(n_per_class=30, classes=5, seed=0):

@@ -1,11 +1,11 @@
-"""utils.widgets: sliders with a front end, a static figure without one."""
+"""cnn_course_kit.widgets: sliders with a front end, a static figure without one."""
 
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import pytest
 
-from utils import widgets
+from cnn_course_kit import widgets
 
 
 def _draw(angle, position=0):

@@ -1,4 +1,4 @@
-"""utils.workspace: the student's copy of course/ is created, refreshed, never overwritten."""
+"""cnn_course_kit.workspace: the student's copy of course/ is created, refreshed, never overwritten."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from utils import workspace
+from cnn_course_kit import workspace
 
 
 @pytest.fixture

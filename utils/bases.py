@@ -7,7 +7,7 @@ A base is a ``keras.applications`` network without its classifier (``include_top
    there (``make data`` or an earlier online run put it there), or downloaded when the caller
    allows it and the machine is online (never with ``COURSE_OFFLINE=1``);
 2. offline, **HED's trained VGG16 trunk** from the PyPI wheel notebook 06 uses
-   (:mod:`utils.pretrained`): an ImageNet VGG16 fine-tuned for edge detection on natural
+   (:mod:`cnn_course_kit.pretrained`): an ImageNet VGG16 fine-tuned for edge detection on natural
    photographs, so a "similar domain, different task" source. It replaces any base that
    has no ImageNet weights here, and says so;
 3. with no trained weights at all, **random weights** (``weights=None``), with a loud notice
@@ -198,7 +198,7 @@ def load_classifier(
 def default_base(device=None) -> tuple[str, tuple[int, int]]:
     """``("mobilenet_v2", (160, 160))`` on a CPU, ``("vgg16", (224, 224))`` with a GPU.
 
-    ``device``: a :class:`utils.devices.DeviceConfig` (default: :func:`utils.devices.configure`).
+    ``device``: a :class:`cnn_course_kit.devices.DeviceConfig` (default: :func:`cnn_course_kit.devices.configure`).
     """
     if device is None:
         from .devices import configure

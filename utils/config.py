@@ -1,6 +1,6 @@
 """Course-wide settings read from the environment, and the one-call notebook setup.
 
-Every notebook starts with ``utils.setup()``. The settings come from environment
+Every notebook starts with ``cnn_course_kit.setup()``. The settings come from environment
 variables so that the same notebook runs unchanged on a laptop, in CI and on a GPU:
 
 ``COURSE_PROFILE``   ``full`` (default): real data, real epoch counts.
@@ -142,7 +142,7 @@ def setup(
     # TensorFlow's C++ warnings (e.g. Grappler's during training) bury a notebook's own
     # output; errors still show. Set before TensorFlow is imported, here or later in the
     # notebook. The notices TensorFlow writes while it loads ignore it: the first import of
-    # TensorFlow or Keras from here on runs with those filtered out of fd 2 (utils.quiet).
+    # TensorFlow or Keras from here on runs with those filtered out of fd 2 (cnn_course_kit.quiet).
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     from . import quiet
 

@@ -1,10 +1,10 @@
 """Find the accelerators, configure them once, and pick a distribution strategy.
 
-The notebooks never hard-code a device. They call :func:`utils.setup` (which calls
+The notebooks never hard-code a device. They call :func:`cnn_course_kit.setup` (which calls
 :func:`configure` and prints :func:`summary`) and, when they train, build the model inside
 ``devices.strategy().scope()``::
 
-    from utils import devices
+    from cnn_course_kit import devices
 
     strategy = devices.strategy()          # TPU, several GPUs, one GPU or the CPU
     with strategy.scope():
@@ -47,7 +47,7 @@ _STRATEGIES: dict[tuple[str, ...] | None, tf.distribute.Strategy] = {}
 _INITIALISED_HINT = (
     "TensorFlow has already initialised its devices (a tensor, a model or "
     "list_logical_devices() ran first), so this setting can no longer change. "
-    "Restart the kernel and run utils.setup() in the first cell."
+    "Restart the kernel and run cnn_course_kit.setup() in the first cell."
 )
 
 

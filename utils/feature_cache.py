@@ -137,7 +137,7 @@ def pets_feature_parts(base, data, split: str) -> dict[str, object]:
     """What the pooled features of ``base`` on one split of a cats-vs-dogs ``data`` depend on:
     the base and its weights and size, the preprocessing, the split's files in order.
 
-    ``base``: a :class:`utils.bases.Base`; ``data``: a :class:`utils.datasets.PetsData`.
+    ``base``: a :class:`cnn_course_kit.bases.Base`; ``data``: a :class:`cnn_course_kit.datasets.PetsData`.
     """
     preprocess = base.preprocess
     return {
@@ -163,7 +163,7 @@ def pets_features(
 ) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """``{split: (features, labels)}``: the frozen ``base``'s feature maps, averaged over
     positions (one number per channel), for each split of ``data`` in file order
-    (:meth:`~utils.datasets.PetsData.in_order`, so that the rows line up with any other
+    (:meth:`~cnn_course_kit.datasets.PetsData.in_order`, so that the rows line up with any other
     features computed from the same split); cached on disk (default ``<data dir>/features``).
 
     Images are resized to the base's size if they differ, then ``base.preprocess``ed, as in

@@ -6,7 +6,7 @@ downloads from Google's storage: a grading machine or CI cannot reach it. The sa
 ILSVRC-2012 classes, in the standard order: sorted by WordNet id) ships inside the wheel of
 ``timm`` (Apache 2.0), which pip *downloads* (``pip download --no-deps``, never installed), its
 size and sha256 checked, and kept in the kit's cache beside the other weights
-(:func:`utils.pretrained.fetch_weights`). Taught in notebook 08.
+(:func:`cnn_course_kit.pretrained.fetch_weights`). Taught in notebook 08.
 
 - :func:`classes`: the 1,000 :class:`ImageNetClass` entries (index, WordNet id, names), or
   None with a notice when they cannot be had;

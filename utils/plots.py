@@ -235,7 +235,7 @@ def learning_curves(
     case: the mean over seeds, with a band from the lowest to the highest seed.
 
     ``rows`` are dicts with ``target``, ``case``, ``k``, ``seed`` and ``accuracy`` (what
-    :meth:`utils.transfer_cases.TransferExperiment.learning_curves` returns). The x axis is
+    :meth:`cnn_course_kit.transfer_cases.TransferExperiment.learning_curves` returns). The x axis is
     logarithmic. ``chance`` draws a dotted line at that accuracy.
     """
     rows = list(rows)

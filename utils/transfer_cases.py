@@ -2,7 +2,7 @@
 
 :class:`TransferExperiment` holds one source network and runs Cases 1-4 on a target's
 ``k``-examples-per-class sample, for several ``k`` and seeds, reusing two models (the
-transfer model and the from-scratch model) so :func:`utils.transfer.train` traces each of
+transfer model and the from-scratch model) so :func:`cnn_course_kit.transfer.train` traces each of
 its loops once. It does not freeze layers, build heads or extract features itself: it calls
 the functions it is given, the notebook's exercises (``freeze_until``, ``unfreeze_top``,
 ``build_head``, ``extract_features``), so the big experiment runs on the student's code.

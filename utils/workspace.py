@@ -7,7 +7,7 @@ checksum of every file as it was copied, which is how an update tells a notebook
 student never touched (safe to replace) from one they edited (kept as it is; the new
 version is written beside it as ``<name>.kit-new.ipynb``).
 
-Command line: ``python -m utils.workspace [--update] [--course DIR] [--workspace DIR]``.
+Command line: ``python -m cnn_course_kit.workspace [--update] [--course DIR] [--workspace DIR]``.
 """
 
 from __future__ import annotations
@@ -131,7 +131,7 @@ def sync(
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Command line entry point (``python -m utils.workspace``)."""
+    """Command line entry point (``python -m cnn_course_kit.workspace``)."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--course", default="course", help="the kit's notebooks (default: course)")
     parser.add_argument("--workspace", default="workspace", help="your copy (default: workspace)")

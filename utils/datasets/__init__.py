@@ -130,6 +130,6 @@ __all__ = [
     "cats_vs_dogs",
     # a real photograph that ships offline
     "sample_photo",
-    # command line (python -m utils.datasets)
+    # command line (python -m cnn_course_kit.datasets)
     "main",
 ]

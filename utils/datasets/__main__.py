@@ -1,4 +1,4 @@
-"""``python -m utils.datasets [--petimages] [--no-mnist]``: what ``make data`` runs."""
+"""``python -m cnn_course_kit.datasets [--petimages] [--no-mnist]``: what ``make data`` runs."""
 
 from .cli import main
 

@@ -1,6 +1,6 @@
-"""Command line: ``python -m utils.datasets [--petimages] [--no-mnist] [--no-weights]`` (what
-``make data`` runs): the data sets, then the trained HED/VGG16 weights (:mod:`utils.pretrained`) and Keras'
-ImageNet weights for notebook 08 (:mod:`utils.keras_files`)."""
+"""Command line: ``python -m cnn_course_kit.datasets [--petimages] [--no-mnist] [--no-weights]`` (what
+``make data`` runs): the data sets, then the trained HED/VGG16 weights (:mod:`cnn_course_kit.pretrained`) and Keras'
+ImageNet weights for notebook 08 (:mod:`cnn_course_kit.keras_files`)."""
 
 from __future__ import annotations
 

@@ -8,7 +8,7 @@ that ship with matplotlib, so nothing is downloaded.
 
 Each image follows the recipe scikit-learn's data came from (32x32 bitmaps, each 4x4 block
 summed into one of 8x8 pixels), on grey levels instead of binary pixels, so the result has
-the same format as :func:`~utils.datasets.load_digits`: float32 in [0, 1], shape
+the same format as :func:`~cnn_course_kit.datasets.load_digits`: float32 in [0, 1], shape
 ``(n, 8, 8, 1)``. Everything is drawn from ``np.random.default_rng(seed)``: the same
 arguments give identical arrays. Only NumPy and Pillow are needed (no TensorFlow).
 """

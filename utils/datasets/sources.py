@@ -1,6 +1,6 @@
 """The registry of real cats-vs-dogs archives, the shared constants and :class:`DatasetError`.
 
-Every other module of :mod:`utils.datasets` builds on this one: :data:`SOURCES` says where each
+Every other module of :mod:`cnn_course_kit.datasets` builds on this one: :data:`SOURCES` says where each
 archive lives and what it must contain, and :class:`DatasetError` (made by :func:`_fail` with
 the standard, ``COURSE_OFFLINE``-aware advice) is the one error every data problem raises.
 """

@@ -216,7 +216,7 @@ def feature_map_rows(
 def cost_chart(rows: Sequence[Mapping], *, title: str | None = None):
     """Multiply-adds per image (x, log scale) against parameters (y, log scale), one labelled
     point per model; the label adds the measured time. ``rows``: dicts with ``name``,
-    ``params``, ``macs`` and ``seconds`` (as :func:`utils.modelstats.compare_models` makes)."""
+    ``params``, ``macs`` and ``seconds`` (as :func:`cnn_course_kit.modelstats.compare_models` makes)."""
     rows = list(rows)
     if not rows:
         raise ValueError("cost_chart needs at least one model. Received: an empty sequence.")

@@ -10,10 +10,10 @@ cross-correlation ``out = correlate2d_valid(x, w)``, one gradient entry at a tim
   ``k - 1`` zeros on each side and sliding the kernel turned by 180 degrees finds exactly those
   windows (the "full" convolution of ``dout`` with ``w``).
 
-The grids are drawn with notebook 02's helpers (``utils.diagrams.convolution``): every cell
+The grids are drawn with notebook 02's helpers (``cnn_course_kit.diagrams.convolution``): every cell
 carries its number, in a colour that reads on the cell; each axes has a label (``"x"``,
 ``"dout"``, ``"products"``, ``"dw"``, ``"padded dout"``, ``"turned kernel"``, ``"dx"``) so a
-test can find it. Each function returns a :class:`~utils.plots.CourseFigure`.
+test can find it. Each function returns a :class:`~cnn_course_kit.plots.CourseFigure`.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.patches import Rectangle
 
-from utils.diagrams.convolution import (
+from cnn_course_kit.diagrams.convolution import (
     _CELL,
     _MAX_KERNEL,
     _draw_grid,
@@ -31,8 +31,8 @@ from utils.diagrams.convolution import (
     _signed_limits,
     _symbol,
 )
-from utils.plots import CourseFigure
-from utils.reference import correlate2d_valid
+from cnn_course_kit.plots import CourseFigure
+from cnn_course_kit.reference import correlate2d_valid
 
 _MAX_SIDE = 8  # every cell carries a number and a sub-label
 _MAX_PADDED = 12  # dout with k - 1 zeros on each side

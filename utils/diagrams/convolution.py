@@ -2,7 +2,7 @@
 flip, separable kernels and the convolution written as a matrix.
 
 Every cell of a drawn grid carries its number, in white or black, whichever reads better on
-the cell's colour. Each function returns a :class:`~utils.plots.CourseFigure`; its axes are
+the cell's colour. Each function returns a :class:`~cnn_course_kit.plots.CourseFigure`; its axes are
 labelled (``ax.get_label()``: ``"image"``, ``"kernel"``, ...) so a test can find what was drawn.
 The arithmetic here is plain NumPy on small grids (a 180-degree turn is ``np.rot90(k, 2)``,
 one library call); the notebook's exercises are written by the student, not drawn from here.
@@ -14,8 +14,8 @@ import numpy as np
 from matplotlib import patheffects
 from matplotlib.patches import Rectangle
 
-from utils.plots import CourseFigure, readable_text_color
-from utils.reference import correlate2d_valid
+from cnn_course_kit.plots import CourseFigure, readable_text_color
+from cnn_course_kit.reference import correlate2d_valid
 
 _CELL = 0.55  # inches per grid cell
 _MAX_SIDE = 12  # larger grids have too many numbers to read

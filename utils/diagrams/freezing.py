@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 from matplotlib.patches import Patch, Rectangle
 
-from utils.plots import CourseFigure
+from cnn_course_kit.plots import CourseFigure
 
 STATES = ("frozen", "trainable", "partly", "bn_frozen", "bn_trainable", "no_weights")
 COLOURS = {

@@ -26,7 +26,7 @@ from collections.abc import Sequence
 
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Patch
 
-from utils.plots import CourseFigure
+from cnn_course_kit.plots import CourseFigure
 
 COLOURS = {
     "source": "#eeeeee",  # where the numbers come from

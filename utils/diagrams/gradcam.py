@@ -22,7 +22,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
-from utils.plots import CourseFigure
+from cnn_course_kit.plots import CourseFigure
 
 CASE_KEYS = ("val_accuracy", "seconds", "trainable")
 PANELS = (

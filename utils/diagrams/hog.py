@@ -30,7 +30,7 @@ import numpy as np
 from matplotlib.collections import LineCollection
 from matplotlib.patches import Rectangle
 
-from utils.plots import CourseFigure
+from cnn_course_kit.plots import CourseFigure
 
 CELL_COLOURS = (
     "#1f77b4",

@@ -10,7 +10,7 @@ to the ensemble and the parameters to a single member).
 is proportional to its parameters, the entries without a CNN (2010, 2011) as grey diamonds,
 and the human reference point as a dashed line. ``ALEXNET_LAYERS`` is AlexNet's layer table
 (227 x 227 x 3 input) in the ``(name, description, shape)`` form that
-``utils.diagrams.lenet.architecture`` draws.
+``cnn_course_kit.diagrams.lenet.architecture`` draws.
 
 Drawn artists carry ``gid`` tags (``"bubble"``, ``"no-cnn"``, ``"label"``, ``"human"``,
 ``"size-key"``) so a test can count what was drawn.
@@ -22,7 +22,7 @@ import numbers
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from utils.plots import CourseFigure
+from cnn_course_kit.plots import CourseFigure
 
 
 @dataclass(frozen=True)

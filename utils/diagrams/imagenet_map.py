@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.patches import Patch
 
-from utils.plots import CourseFigure
+from cnn_course_kit.plots import CourseFigure
 
 N_OUTPUTS = 1000
 RANGES = (

@@ -18,7 +18,7 @@ import numbers
 
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Rectangle
 
-from utils.plots import CourseFigure, readable_text_color
+from cnn_course_kit.plots import CourseFigure, readable_text_color
 
 # GoogLeNet's inception (3a): 1x1, 3x3 reduce, 3x3, 5x5 reduce, 5x5, pool projection
 INCEPTION_3A = {"f1": 64, "f3_reduce": 96, "f3": 128, "f5_reduce": 16, "f5": 32, "pool_proj": 32}

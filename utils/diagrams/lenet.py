@@ -18,7 +18,7 @@ from collections.abc import Sequence
 
 from matplotlib.patches import FancyArrowPatch, Rectangle
 
-from utils.plots import CourseFigure
+from cnn_course_kit.plots import CourseFigure
 
 # (name, what the layer does, output shape) for the 32 x 32 x 1 input of the paper
 LENET5 = (

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from matplotlib.patches import FancyArrowPatch, Polygon
 
-from utils.plots import CourseFigure
+from cnn_course_kit.plots import CourseFigure
 
 KINDS = {
     "batch": ("batch norm", "one channel, every image and position"),

@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 
 import numpy as np
 
-from utils.plots import CourseFigure
+from cnn_course_kit.plots import CourseFigure
 
 MAX_LINES = 10  # one colour each, from matplotlib's tab10
 

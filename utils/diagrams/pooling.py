@@ -6,7 +6,7 @@ at each output, and the input gradient, with one arrow per window from its outpu
 input that wins it. Where windows overlap, one input can win several windows: several
 arrows then end on it and its gradient is their sum.
 
-The routing is TensorFlow's (``utils.reference.max_pool_gradient_tf``: the first maximum
+The routing is TensorFlow's (``cnn_course_kit.reference.max_pool_gradient_tf``: the first maximum
 in reading order on a tie), so the picture shows what a framework does, not a second
 hand-written implementation.
 """
@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.patches import ConnectionPatch, Rectangle
 
-from utils.plots import CourseFigure
+from cnn_course_kit.plots import CourseFigure
 
 MAX_SIDE = 10  # larger maps leave no room for the numbers in the cells
 MAX_WINDOWS = 10  # one colour per window, from matplotlib's tab10
@@ -48,7 +48,7 @@ def _grid(ax, shape, title: str) -> None:
 
 def _routes(x, dout, size, stride):
     """(row, column) of the input that each output's gradient reaches, by TensorFlow."""
-    from utils.reference import max_pool_gradient_tf
+    from cnn_course_kit.reference import max_pool_gradient_tf
 
     routes = {}
     for r, c in np.ndindex(dout.shape):

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from utils.plots import CourseFigure
+from cnn_course_kit.plots import CourseFigure
 
 MAX_BLOCKS = 10  # one colour each, from matplotlib's tab10
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from utils.plots import CourseFigure
+from cnn_course_kit.plots import CourseFigure
 
 # the quadratic loss (w - c)^T A (w - c) of penalty_regions: elliptical, tilted contours
 _LOSS_MATRIX = np.array([[1.0, 0.35], [0.35, 0.7]])

@@ -23,7 +23,7 @@ import numbers
 from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
 from matplotlib.path import Path
 
-from utils.plots import CourseFigure
+from cnn_course_kit.plots import CourseFigure
 
 COLOURS = {"weight": "#9ecae1", "relu": "#fdd0a2", "projection": "#c7e9c0", "io": "#eeeeee"}
 BOX_W, BOX_H = 2.6, 0.62  # a layer box (data units)

@@ -21,7 +21,7 @@ import numbers
 import matplotlib as mpl
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Rectangle
 
-from utils.plots import CourseFigure, readable_text_color
+from cnn_course_kit.plots import CourseFigure, readable_text_color
 
 MAX_MAPS = 8  # the most maps drawn in one column (depthwise maps, output maps)
 MAX_LAYERS = 8  # the most layers of a dense block drawn (36 connections)

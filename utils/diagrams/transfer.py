@@ -22,7 +22,7 @@ from collections.abc import Sequence
 import numpy as np
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Patch
 
-from utils.plots import CourseFigure, readable_text_color
+from cnn_course_kit.plots import CourseFigure, readable_text_color
 
 COLOURS = {"input": "#eeeeee", "trunk": "#9ecae1", "frozen": "#d0d0d0", "head": "#a1d99b"}
 BOX_W, BOX_H = 2.3, 0.9

@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.patches import Circle, FancyArrowPatch, Rectangle
 
-from utils.plots import CourseFigure
+from cnn_course_kit.plots import CourseFigure
 
 CHANNEL_TINTS = ("#f8c9c4", "#c8ebc3", "#c6d7f2", "#e4d3ee")  # pale red, green, blue, purple
 CHANNEL_EDGES = ("#c0392b", "#2e8b3a", "#2c5fa8", "#7d4ea0")

@@ -7,6 +7,6 @@ sees, and nbgrader's Validate with the teaching message first.
   ``instructor/`` there; a wheel install (Binder's postBuild, ``pip install .``) copies the
   student files into ``<prefix>/etc/jupyter/`` (pyproject's data-files), because whoever
   opens the course on Binder is a student or a self-study reader.
-* :mod:`utils.jupyter.validate`: the server extension both directories enable in place
+* :mod:`cnn_course_kit.jupyter.validate`: the server extension both directories enable in place
   of nbgrader's ``validate_assignment``.
 """

@@ -8,7 +8,7 @@ the command line's ``nbgrader validate``, so no configuration can change the ord
 
 This extension serves nbgrader's two Validate URLs with the same code, except that each
 failed cell's entry is rewritten: the first box holds the failure's message (for
-:mod:`utils.checks`: what was tried, expected, got, and the hint), the second the
+:mod:`cnn_course_kit.checks`: what was tried, expected, got, and the hint), the second the
 traceback (without the message again) and then the test cell. Cells that failed without
 an error (partial credit, no answer) keep nbgrader's wording.
 
@@ -143,4 +143,6 @@ def _load_jupyter_server_extension(serverapp) -> None:
     webapp.add_handlers(
         ".*$", [(url_path_join(base_url, pattern), handler) for pattern, handler in HANDLERS]
     )
-    serverapp.log.info("utils.jupyter.validate: nbgrader's Validate, teaching message first")
+    serverapp.log.info(
+        "cnn_course_kit.jupyter.validate: nbgrader's Validate, teaching message first"
+    )
