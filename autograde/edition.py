@@ -46,7 +46,7 @@ MANIFEST = ".student-edition.json"
 README_MARKERS = ("<!-- student-edition -->", "<!-- /student-edition -->")
 MAKEFILE_MARKERS = ("# student-edition", "# /student-edition")
 FOLDERS = ("course", "utils")  # copied as git sees them: tracked or untracked, never ignored
-FILES = ("environment.yml", "postBuild")  # copied as they are
+FILES = ("environment.yml", "postBuild", "setup.py")  # copied as they are
 # What the kit keeps for instructors and maintainers: never part of an edition.
 INSTRUCTOR_ONLY = ("solutions", "autograde", "tests", ".ci")
 # Markers of what nbgrader removes from the student version: none may be left in course/.

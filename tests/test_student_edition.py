@@ -281,6 +281,8 @@ def test_the_edition_holds_what_students_need(built):
         "pyproject.toml",
         "environment.yml",
         "postBuild",
+        "setup.py",  # ships the .pth that keeps old notebooks' `import utils` working
+        "utils/cnn_course_kit_legacy.pth",
         ".gitignore",
         "utils/__init__.py",
         "utils/checks.py",
@@ -670,6 +672,7 @@ def test_a_course_notebook_with_answers_left_in_is_refused(tmp_path):
         ".gitignore",
         "environment.yml",
         "postBuild",
+        "setup.py",
     ):
         (kit / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(ROOT / name, kit / name)
