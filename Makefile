@@ -7,7 +7,7 @@
 #   make test              the whole test suite, smoke profile, offline (what CI runs)
 #   make test-quick        only the quick tests (pytest -m "not slow")
 #   make release           regenerate course/ from solutions/; publish if COURSE_EXCHANGE is set
-#   make collect A=..      submissions from the exchange (or FROM=download.zip from an LMS)
+#   make collect A=..      submissions from the exchange (or FROM=download.zip [ROSTER=class.csv] from an LMS)
 #   make grade A=..        autograde them: sandboxed, parallel, resumable (ARGS=--force ...)
 #   make grader-image      build the container image for ARGS="--isolation docker --image ..."
 #   make feedback A=..     one HTML feedback page per student
@@ -135,13 +135,14 @@ test-quick: $(VENV)/.installed-$(TF)-dev
 
 A ?=
 FROM ?=
+ROSTER ?=
 ARGS ?=
 
 release: $(VENV)/.installed-$(TF)
 	$(BIN)/python -m autograde release $(A)
 
 collect: $(VENV)/.installed-$(TF)
-	$(BIN)/python -m autograde collect $(A) $(if $(FROM),--from "$(FROM)") $(ARGS)
+	$(BIN)/python -m autograde collect $(A) $(if $(FROM),--from "$(FROM)") $(if $(ROSTER),--roster "$(ROSTER)") $(ARGS)
 
 grade: system-deps $(VENV)/.installed-$(TF)
 	$(BIN)/python -m autograde grade $(A) $(ARGS)

@@ -1,7 +1,8 @@
 """The instructor's commands, one per step of a grading cycle.
 
     python -m autograde release  [ASSIGNMENT ...]   regenerate course/; publish to the exchange
-    python -m autograde collect  ASSIGNMENT [--from FOLDER_OR_ZIP]
+    python -m autograde collect  ASSIGNMENT [--from FOLDER_OR_ZIP [--roster CSV]]
+                                 [--max-notebook-mb N] [--max-total-mb N]
     python -m autograde grade    ASSIGNMENT [--workers N] [--force] [--unsafe]
                                  [--isolation docker --image cnn-course-kit-grader]
     python -m autograde feedback ASSIGNMENT          one HTML page per student
@@ -62,17 +63,41 @@ def cmd_release(ns) -> None:
             print(f"published {name} to the exchange ({os.environ.get('COURSE_EXCHANGE')})")
 
 
-def cmd_collect(ns) -> None:
+def cmd_collect(ns) -> int:
     """Submissions from the exchange, or from an LMS download."""
     if ns.source:
-        result = collect.from_download(Path(ns.source), ns.assignment, root=ns.root)
+        result = collect.from_download(
+            Path(ns.source),
+            ns.assignment,
+            root=ns.root,
+            roster=Path(ns.roster) if ns.roster else None,
+            limits=collect.Limits(ns.max_notebook_mb, ns.max_total_mb),
+        )
     else:
+        if ns.roster:
+            raise ValueError("--roster goes with --from (an LMS download)")
         result = collect.from_exchange(ns.assignment, root=ns.root, db_url=_db_url(ns))
+    if ns.roster and result.students and result.register is not None:
+        try:
+            result.register.to_gradebook(_db_url(ns), result.students)
+        except Exception as exc:  # noqa: BLE001 - the collect itself is complete
+            result.notes.append(f"the gradebook could not be given the roster's names ({exc})")
     print(result)
+    if not result.students:
+        print(f"error: nothing collected for {ns.assignment}", file=sys.stderr)
+        return 1
+    return 0
 
 
-def cmd_grade(ns) -> None:
+def cmd_grade(ns) -> int:
     """Autograde every collected submission (sandboxed, parallel, resumable)."""
+    if not (ns.students or Course(ns.root).students(ns.assignment)):
+        print(
+            f"error: nothing to grade: no submission of {ns.assignment} in autograde/submitted/ "
+            f"(make collect A={ns.assignment} first)",
+            file=sys.stderr,
+        )
+        return 1
     limits = sandbox.Limits(
         cpu_seconds=ns.cpu_seconds,
         memory_mb=ns.memory_mb,
@@ -85,6 +110,7 @@ def cmd_grade(ns) -> None:
         unsafe=ns.unsafe,
         isolation=ns.isolation,
         image=ns.image,
+        max_notebook_mb=ns.max_notebook_mb,
         cell_timeout=ns.cell_timeout,
         notebook_timeout=ns.notebook_timeout,
         limits=limits,
@@ -98,21 +124,42 @@ def cmd_grade(ns) -> None:
         print("\n".join(f"  - {note}" for note in dict.fromkeys(notes)))
     failed = [o.student for o in outcomes if o.status == "failed"]
     print(
-        f"graded {sum(o.status != 'skipped' for o in outcomes)}, skipped "
+        f"graded {sum(o.status not in ('skipped', 'failed') for o in outcomes)}, skipped "
         f"{sum(o.status == 'skipped' for o in outcomes)} (already graded; --force to redo)"
-        + (
-            f", FAILED: {', '.join(failed)} (see autograde/autograded/<student>/"
-            f"{ns.assignment}/grader.json)"
-            if failed
-            else ""
-        )
+        + (f", could not grade {len(failed)}" if failed else "")
     )
+    if failed:
+        print(
+            f"error: {len(failed)} of {len(outcomes)} submission(s) could not be graded: "
+            f"{', '.join(failed)} (see autograde/autograded/<student>/{ns.assignment}/"
+            "grader.json; their feedback says so)",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
 
 
-def cmd_feedback(ns) -> None:
+def cmd_feedback(ns) -> int:
     """One HTML feedback page per student, in autograde/feedback/."""
+    course = Course(ns.root)
     _nbgrader(ns, ["generate_feedback", ns.assignment, "--force"])
-    print(f"feedback written to autograde/feedback/<student>/{ns.assignment}/")
+    pages = {
+        s: course.feedback(s, ns.assignment) / f"{ns.assignment}.html"
+        for s in course.students(ns.assignment)
+    }
+    written = [s for s, page in pages.items() if page.exists()]
+    print(
+        f"feedback for {len(written)} student(s) in autograde/feedback/<student>/{ns.assignment}/"
+    )
+    missing = sorted(set(pages) - set(written))
+    if missing:
+        print(
+            f"error: no feedback page for {len(missing)} submitted student(s): "
+            f"{', '.join(missing)} (not graded yet? run make grade A={ns.assignment})",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
 
 
 def cmd_export(ns) -> None:
@@ -158,6 +205,7 @@ def _grade_options(p: argparse.ArgumentParser) -> None:
         ("--memory-mb", limits.memory_mb, "MB of memory per kernel"),
         ("--max-processes", limits.max_processes, "processes and threads per kernel"),
         ("--max-file-mb", limits.max_file_mb, "MB per file a kernel writes"),
+        ("--max-notebook-mb", defaults.max_notebook_mb, "MB: larger submissions are not read"),
     ):
         p.add_argument(flag, type=int, default=value, help=f"{unit} (default %(default)s)")
 
@@ -180,6 +228,22 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("collect", help=cmd_collect.__doc__)
     p.add_argument("assignment")
     p.add_argument("--from", dest="source", help="a folder or .zip downloaded from an LMS")
+    p.add_argument(
+        "--roster", help="the class list from the LMS (CSV: id, name, email) to name students by"
+    )
+    limits = collect.Limits()
+    p.add_argument(
+        "--max-notebook-mb",
+        type=int,
+        default=limits.notebook_mb,
+        help="the largest notebook collected, in MB (default %(default)s)",
+    )
+    p.add_argument(
+        "--max-total-mb",
+        type=int,
+        default=limits.total_mb,
+        help="the most one collect takes from a download, in MB (default %(default)s)",
+    )
     p.set_defaults(run=cmd_collect)
     p = sub.add_parser("grade", help=cmd_grade.__doc__)
     p.add_argument("assignment")
@@ -204,11 +268,10 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(run=cmd_student_edition)
     ns = parser.parse_args(argv)
     try:
-        ns.run(ns)
+        return ns.run(ns) or 0
     except (FileNotFoundError, ValueError, RuntimeError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    return 0
 
 
 if __name__ == "__main__":

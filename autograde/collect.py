@@ -4,130 +4,483 @@ Two sources:
 
 * nbgrader's filesystem exchange (students used *Submit* in JupyterLab or
   ``nbgrader submit``): :func:`from_exchange` runs ``nbgrader collect``;
-* a folder or a zip downloaded from an LMS (Moodle, Canvas, ...): :func:`from_download`
-  understands ``<student>/<notebook>.ipynb`` and ``<student>_<notebook>.ipynb`` (also
-  ``<student>_<anything>_<notebook>-1.ipynb``, Canvas' name for a re-submission).
+* a folder or a zip downloaded from an LMS: :func:`from_download` recognises Moodle's,
+  Canvas' and Blackboard's names and two plain layouts (:mod:`autograde.lms`), gives each
+  student a safe, unique, stable id (:mod:`autograde.students`) and reports, for every
+  file of the download, which student it became or why it was skipped.
 
-Nothing is ever deleted: a student's earlier submission is moved aside into
-``autograde/submitted/.replaced/`` before a newer one takes its place, the download is only
-read, and every file that could not be matched to a student is listed.
+What :func:`from_download` promises:
+
+* **nobody merged, nobody mis-filed**: students are told apart by the LMS's number where
+  it has one, two identities never share an id, and a path is judged by the same
+  normalised form it is filed under (``alice/../bob/x`` is bob's);
+* **the right copy**: when a student has several copies, the newest by the time the
+  archive (or the LMS's name) records wins, and the report says which and why; the
+  obvious variants of the notebook's name count (``01-Visual-Cortex.ipynb``,
+  ``… (1).ipynb``, Canvas' ``…-1.ipynb``);
+* **no file of the download is trusted**: nothing is extracted under its own name (so no
+  path, link, long name or file/folder clash can touch the disk); links are never
+  followed; sizes are checked before anything is read (``--max-notebook-mb``,
+  ``--max-total-mb``); a bad entry is skipped and listed, the rest is collected;
+* **all or nothing**: every submission is first written to a staging folder, then moved
+  into place; if anything fails, nothing has changed. A student's earlier submission is
+  moved aside into ``autograde/submitted/.replaced/``, never deleted, and the download is
+  only read.
 """
 
 from __future__ import annotations
 
+import json
+import os
+import posixpath
 import re
 import shutil
-import tempfile
+import stat
+import struct
 import time
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import BinaryIO
 
+from . import lms
 from .course import ROOT, Course
 from .nbgrader_cli import run_nbgrader
+from .notebook_file import MAX_NOTEBOOK_MB
+from .students import Assigned, Register, Roster, safe_id
 
-_SAFE_ID = re.compile(r"[^A-Za-z0-9._-]+")
+MAX_TOTAL_MB = 4096  # everything one collect takes from a download
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+@dataclass
+class Limits:
+    """Sizes a download may not exceed (``--max-notebook-mb``, ``--max-total-mb``)."""
+
+    notebook_mb: int = MAX_NOTEBOOK_MB
+    total_mb: int = MAX_TOTAL_MB
+
+
+@dataclass
+class Entry:
+    """One file of a download, before anything of it is read."""
+
+    shown: str  # its name as the download spells it (control characters escaped)
+    parts: tuple[str, ...]  # its normalised path, the one it is judged and filed by
+    size: int = 0
+    time: datetime | None = None
+    time_source: str = ""
+    problem: str | None = None  # why it cannot be a submission, known from the entry alone
+    open: Callable[[], BinaryIO] | None = None
+    index: int = -1  # its place in the report
+
+
+@dataclass
+class _Candidate:
+    entry: Entry
+    who: lms.Owner
+    rank: int  # lms.notebook_rank of the student's own file name
+
+    def order(self) -> tuple:
+        when = self.who.submitted or self.entry.time
+        if when is not None and when.tzinfo is not None:
+            when = when.astimezone(timezone.utc).replace(tzinfo=None)
+        copy = re.search(r"(\d+)\)?\.ipynb$", self.who.filename)
+        return (self.rank > 0, when or datetime.min, int(copy[1]) if copy else 0)
 
 
 @dataclass
 class Collected:
-    """What a collection found."""
+    """What a collection found: one line per input file, and the students it filed."""
 
     students: list[str] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # files matched to no student, and why
+    notes: list[str] = field(default_factory=list)  # collisions, roster, layouts
+    source: str = ""
+    register: Register | None = None
 
     def __str__(self) -> str:
-        lines = [f"collected {len(self.students)} submission(s)"]
-        lines += [f"  skipped {s}" for s in self.skipped]
-        return "\n".join(lines)
+        out = list(self.lines) + [f"note: {n}" for n in self.notes]
+        out.append(
+            f"collected {len(self.students)} student(s)"
+            + (f" from {self.source}" if self.source else "")
+            + (f"; skipped {len(self.skipped)} file(s) (listed above)" if self.skipped else "")
+        )
+        return "\n".join(out)
 
 
-def student_id(raw: str) -> str:
-    """A file-system-safe student id (``"Jane Doe"`` -> ``"Jane_Doe"``)."""
-    return _SAFE_ID.sub("_", raw.strip()).strip("._") or "unknown"
+def _show(name: str) -> str:
+    return _CONTROL.sub(lambda m: f"\\x{ord(m[0]):02x}", name)
 
 
-def match(relative: Path, notebook: str) -> str | None:
-    """The student a downloaded file belongs to, or None (see the module docstring)."""
-    if relative.suffix != ".ipynb" or any(p.startswith((".", "__MACOSX")) for p in relative.parts):
-        return None
-    stem = re.sub(r"-\d+$", "", relative.stem)  # Canvas: notebook-1.ipynb
-    if len(relative.parts) >= 2 and stem == notebook:
-        return student_id(relative.parts[0])
-    if stem.endswith(notebook):
-        owner = stem[: -len(notebook)].rstrip("_")
-        if owner:
-            return student_id(owner.split("_")[0])
-    return None
+def _normalise(name: str) -> tuple[tuple[str, ...], str | None]:
+    """The path's parts after resolving ``.``/``..`` (and ``\\``), or why it is refused."""
+    name = name.replace("\\", "/")
+    if name.startswith("/") or re.match(r"^[A-Za-z]:", name):
+        return (), "an absolute path, outside the download"
+    norm = posixpath.normpath(name)
+    if norm == ".." or norm.startswith("../"):
+        return (), "a path outside the download"
+    return tuple(p for p in norm.split("/") if p not in ("", ".")), None
 
 
-def _timestamp(path: Path) -> str:
-    moment = datetime.fromtimestamp(path.stat().st_mtime, tz=timezone.utc)
-    return moment.strftime("%Y-%m-%d %H:%M:%S.%f %Z")
+def _zip_time(info: zipfile.ZipInfo) -> tuple[datetime, str]:
+    """The entry's modification time: the UTC time of Info-ZIP's extended timestamp when the
+    archiver wrote one, else the DOS time (the archiving machine's local time, no zone)."""
+    extra = info.extra
+    while len(extra) >= 4:
+        kind, size = struct.unpack("<HH", extra[:4])
+        body = extra[4 : 4 + size]
+        if kind == 0x5455 and len(body) >= 5 and body[0] & 1:
+            moment = datetime.fromtimestamp(struct.unpack("<i", body[1:5])[0], tz=timezone.utc)
+            return moment, "the zip entry's time (UTC)"
+        extra = extra[4 + size :]
+    return datetime(*info.date_time), "the zip entry's time (the archiving machine's clock)"
 
 
-def _place(course: Course, assignment: str, student: str, notebook: Path) -> None:
-    folder = course.submitted(student, assignment)
-    if folder.exists():
-        aside = course.replaced() / f"{student}-{assignment}-{time.time_ns()}"
-        aside.parent.mkdir(parents=True, exist_ok=True)
-        shutil.move(str(folder), aside)
-    folder.mkdir(parents=True)
-    shutil.copy2(notebook, folder / f"{assignment}.ipynb")
-    (folder / "timestamp.txt").write_text(_timestamp(notebook))
+def _zip_entries(zf: zipfile.ZipFile) -> list[Entry]:
+    out = []
+    for info in zf.infolist():
+        if info.is_dir():
+            continue
+        parts, problem = _normalise(info.filename)
+        when, source = _zip_time(info)
+        mode = info.external_attr >> 16
+        if problem is None and stat.S_ISLNK(mode):
+            problem = "a symbolic link, not a notebook"
+        elif problem is None and info.flag_bits & 0x1:
+            problem = "encrypted in the zip (password protected), so it cannot be read"
+        out.append(
+            Entry(
+                _show(info.filename),
+                parts,
+                info.file_size,
+                when,
+                source,
+                problem,
+                lambda info=info: zf.open(info),
+            )
+        )
+    return out
 
 
-def _safe_extract(archive: Path, dest: Path) -> None:
-    with zipfile.ZipFile(archive) as zf:
-        for member in zf.infolist():
-            target = (dest / member.filename).resolve()
-            if dest.resolve() not in target.parents and target != dest.resolve():
-                raise ValueError(
-                    f"{archive.name} contains a path outside the archive: "
-                    f"{member.filename!r}; refusing to extract it."
+def _folder_entries(folder: Path) -> list[Entry]:
+    out = []
+    for here, dirs, files in os.walk(folder, followlinks=False):
+        for name in sorted(dirs + files):
+            path = Path(here) / name
+            shown = _show(str(path.relative_to(folder)))
+            parts = path.relative_to(folder).parts
+            try:
+                info = path.lstat()
+            except OSError as exc:
+                out.append(Entry(shown, parts, problem=f"cannot be read ({exc.strerror})"))
+                continue
+            if stat.S_ISLNK(info.st_mode):
+                what = "a folder" if name in dirs else "a notebook"
+                out.append(
+                    Entry(shown, parts, problem=f"a symbolic link, not {what}: not followed")
                 )
-        zf.extractall(dest)
+            elif stat.S_ISREG(info.st_mode):
+                moment = datetime.fromtimestamp(info.st_mtime, tz=timezone.utc)
+                out.append(
+                    Entry(
+                        shown,
+                        parts,
+                        info.st_size,
+                        moment,
+                        "the file's modification time (UTC)",
+                        None,
+                        lambda path=path: open(  # closed by the caller (with)
+                            os.open(path, os.O_RDONLY | os.O_NOFOLLOW), "rb"
+                        ),
+                    )
+                )
+            elif name in files:
+                out.append(Entry(shown, parts, problem="not a regular file"))
+    return out
 
 
-def from_download(source: Path, assignment: str, *, root: Path = ROOT) -> Collected:
-    """Import a folder or a zip of notebooks downloaded from an LMS."""
-    source = Path(source)
+def _wrapper_depth(paths: list[tuple[str, ...]], notebook: str) -> int:
+    """How many folders every notebook sits in above the students' own (``unzip -d x``).
+
+    A folder is a wrapper when every notebook is inside it and what it holds are
+    students' folders or files whose names say whose they are (``alice_01-….ipynb``)."""
+    depth = 0
+    while paths and all(len(p) > depth + 1 for p in paths):
+        inside = {p[depth + 1] for p in paths}
+        if len({p[depth] for p in paths}) != 1 or len(inside) < 2:
+            break
+        if not all(len(p) > depth + 2 or lms.owner(p[-1:], notebook) for p in paths):
+            break
+        depth += 1
+    return depth
+
+
+def _mb(size: int) -> str:
+    return f"{size / 2**20:,.1f} MB"
+
+
+class _Plan:
+    """Which entry each student's submission comes from (nothing written yet)."""
+
+    def __init__(self, entries, assignment, others, limits, register, roster):
+        self.assignment, self.limits = assignment, limits
+        self.register, self.roster = register, roster
+        self.result = Collected()
+        self.groups: dict[str, list[_Candidate]] = {}
+        self.lines: dict[int, str] = {}
+        notebooks = [
+            e.parts for e in entries if not e.problem and not self._junk(e) and self._ipynb(e)
+        ]
+        depth = _wrapper_depth(notebooks, assignment)
+        for index, entry in enumerate(entries):
+            entry.index = index
+            reason = self._consider(entry, depth, others)
+            if reason:
+                self._skip(index, entry, reason)
+
+    @staticmethod
+    def _junk(entry: Entry) -> bool:
+        return any(p.startswith(".") or p == "__MACOSX" for p in entry.parts)
+
+    @staticmethod
+    def _ipynb(entry: Entry) -> bool:
+        return entry.parts[-1].lower().endswith(".ipynb")
+
+    def _skip(self, index: int, entry: Entry, reason: str) -> None:
+        self.lines[index] = f"  {entry.shown}: skipped, {reason}"
+        self.result.skipped.append(f"{entry.shown} ({reason})")
+
+    def _consider(self, entry: Entry, depth: int, others) -> str | None:
+        if entry.problem:
+            return entry.problem
+        if self._junk(entry):
+            return "hidden or macOS metadata, not a submission"
+        if not self._ipynb(entry):
+            return "not a notebook"
+        who = lms.owner(entry.parts[depth:], self.assignment)
+        if who is None:
+            return f"its name does not say whose {self.assignment} it is"
+        rank = lms.notebook_rank(Path(who.filename).name, self.assignment)
+        if rank == 0:
+            other = next((o for o in others if lms.notebook_rank(Path(who.filename).name, o)), None)
+            if other:
+                return f"the notebook of another assignment ({other})"
+        if entry.size > self.limits.notebook_mb * 2**20:
+            return (
+                f"{_mb(entry.size)}, over the limit of {self.limits.notebook_mb} MB per "
+                "notebook (--max-notebook-mb raises it)"
+            )
+        self.groups.setdefault(who.key, []).append(_Candidate(entry, who, rank))
+        return None
+
+    def choose(self) -> dict[str, tuple[Assigned, list[_Candidate]]]:
+        """Each student's candidates, best first, under the id they are filed by."""
+        chosen = {}
+
+        def first(key: str) -> tuple:  # names that are already safe ids get them first
+            name = self.groups[key][0].who.name
+            return (safe_id(name) != name, min(c.entry.parts for c in self.groups[key]))
+
+        for key in sorted(self.groups, key=first):
+            ordered = sorted(self.groups[key], key=_Candidate.order, reverse=True)
+            assigned = self.register.assign(ordered[0].who, self.roster)
+            if assigned.wanted:
+                self.result.notes.append(
+                    f"two students would both be {assigned.wanted}: '{_show(assigned.holder)}' "
+                    f"keeps it, '{_show(assigned.name)}' is {assigned.student} (never merged)"
+                )
+            chosen[key] = (assigned, ordered)
+        total = sum(c[1][0].entry.size for c in chosen.values())
+        if total > self.limits.total_mb * 2**20:
+            raise ValueError(
+                f"the notebooks to collect total {_mb(total)}, over the limit of "
+                f"{self.limits.total_mb} MB for one collect (--max-total-mb raises it); "
+                "nothing was collected"
+            )
+        return chosen
+
+
+def _why(best: _Candidate, ordered: list[_Candidate], assignment: str) -> str:
+    when = best.who.submitted or best.entry.time
+    stamp = f"{when:%Y-%m-%d %H:%M:%S}" if when else "no time recorded"
+    bits = [f"taken ({stamp})"]
+    if best.rank == 1:
+        bits.append(f"a variant of the name {assignment}.ipynb")
+    elif best.rank == 0:
+        bits.append(
+            f"not named {assignment}.ipynb, but this student's only notebook"
+            if len(ordered) == 1
+            else f"none of this student's notebooks is named {assignment}.ipynb: the newest"
+        )
+    if best.who.late:
+        bits.append("marked LATE by the LMS")
+    if len(ordered) > 1:
+        same = ordered[1].order() == best.order()
+        bits.append(
+            f"the newest of {len(ordered)} copies"
+            + (" (same time: the later one in the download)" if same else "")
+        )
+    return ", ".join(bits)
+
+
+def _copy_bounded(src: BinaryIO, dest: Path, limit: int) -> None:
+    with dest.open("wb") as out:
+        copied = 0
+        while block := src.read(2**20):
+            copied += len(block)
+            if copied > limit:
+                raise ValueError(f"larger than the limit of {limit // 2**20} MB per notebook")
+            out.write(block)
+
+
+def _stage(plan: _Plan, chosen, staging: Path, origin: str) -> dict[str, Path]:
+    """Write each student's submission into ``staging``; return id -> staged folder."""
+    staged = {}
+    limit = plan.limits.notebook_mb * 2**20
+    for assigned, ordered in chosen.values():
+        for candidate in ordered:
+            folder = staging / assigned.student / plan.assignment
+            folder.mkdir(parents=True, exist_ok=True)
+            try:
+                with candidate.entry.open() as src:
+                    _copy_bounded(src, folder / f"{plan.assignment}.ipynb", limit)
+            except (OSError, ValueError, zipfile.BadZipFile, RuntimeError, EOFError) as exc:
+                reason = f"damaged or unreadable in the download ({exc})"
+                plan._skip(candidate.entry.index, candidate.entry, reason)
+                continue
+            _write_record(folder, candidate, assigned, origin)
+            staged[assigned.student] = folder
+            index = candidate.entry.index
+            plan.lines[index] = f"  {candidate.entry.shown} -> {assigned.student}: " + _why(
+                candidate, ordered, plan.assignment
+            )
+            for other in ordered:
+                if other is not candidate and other.entry.index not in plan.lines:
+                    plan.lines[other.entry.index] = (
+                        f"  {other.entry.shown} -> {assigned.student}: not taken, an older "
+                        f"copy (took {candidate.entry.shown})"
+                    )
+            break
+    return staged
+
+
+def _write_record(folder: Path, candidate: _Candidate, assigned: Assigned, origin: str) -> None:
+    when = candidate.who.submitted or candidate.entry.time
+    source = "the LMS's submission time" if candidate.who.submitted else candidate.entry.time_source
+    if when is not None and when.tzinfo is not None:
+        stamp = when.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f UTC")
+    else:
+        stamp = when.strftime("%Y-%m-%d %H:%M:%S.%f") if when else ""
+    (folder / "timestamp.txt").write_text(stamp)
+    record = {
+        "download": origin,
+        "file": candidate.entry.shown,
+        "layout": candidate.who.layout,
+        "identity": assigned.key,
+        "name": assigned.name,
+        "email": assigned.email,
+        "lms_id": candidate.who.lms_id,
+        "time": stamp,
+        "time_source": source,
+        "late": candidate.who.late,
+    }
+    (folder / "collected.json").write_text(json.dumps(record, indent=1, ensure_ascii=False))
+
+
+def _move_into_place(course: Course, assignment: str, staged: dict[str, Path]) -> None:
+    """Move every staged submission into place, the earlier one aside; undo all on failure."""
+    done: list[tuple[Path, Path]] = []
+    try:
+        for student, folder in sorted(staged.items()):
+            target = course.submitted(student, assignment)
+            if target.exists():
+                aside = course.replaced() / f"{student[:100]}-{assignment[:60]}-{time.time_ns()}"
+                aside.parent.mkdir(parents=True, exist_ok=True)
+                target.rename(aside)
+                done.append((aside, target))
+            target.parent.mkdir(parents=True, exist_ok=True)
+            folder.rename(target)
+            done.append((target, folder))
+    except OSError:
+        for now, was in reversed(done):
+            now.rename(was)
+        raise
+
+
+def from_download(
+    source: Path,
+    assignment: str,
+    *,
+    root: Path = ROOT,
+    roster: Path | None = None,
+    limits: Limits | None = None,
+) -> Collected:
+    """Import a folder or a zip downloaded from an LMS (see the module docstring)."""
+    source, limits, course = Path(source), limits or Limits(), Course(root)
     if not source.exists():
         raise FileNotFoundError(
             f"{source} does not exist: give the folder or the .zip you downloaded from your LMS."
         )
-    with tempfile.TemporaryDirectory(prefix="kit-collect-") as tmp:
-        folder = source
-        if source.is_file():
-            try:
-                _safe_extract(source, Path(tmp))
-            except zipfile.BadZipFile:
-                raise ValueError(f"{source} is neither a folder nor a readable zip file.") from None
-            folder = Path(tmp)
-        found: dict[str, Path] = {}
-        result = Collected()
-        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-            relative = path.relative_to(folder)
-            owner = match(relative, assignment)
-            if owner is None:
-                if path.suffix == ".ipynb":
-                    result.skipped.append(
-                        f"{relative} (name does not say whose {assignment} it is)"
-                    )
-                continue
-            if owner in found and found[owner].stat().st_mtime >= path.stat().st_mtime:
-                result.skipped.append(f"{relative} (an older file of {owner})")
-                continue
-            if owner in found:
-                result.skipped.append(
-                    f"{found[owner].relative_to(folder)} (an older file of {owner})"
-                )
-            found[owner] = path
-        for owner, path in sorted(found.items()):
-            _place(Course(root), assignment, owner, path)
-            result.students.append(owner)
+    people = Roster.read(roster) if roster else None
+    others = [a for a in course.assignments() if a != assignment]
+    register = Register(course.autograde / "students.json")
+    if source.is_dir():
+        return _collect(
+            _folder_entries(source), source, assignment, others, limits, register, people, course
+        )
+    try:
+        with zipfile.ZipFile(source) as zf:
+            return _collect(
+                _zip_entries(zf), source, assignment, others, limits, register, people, course
+            )
+    except zipfile.BadZipFile:
+        raise ValueError(f"{source} is neither a folder nor a readable zip file.") from None
+
+
+def _collect(entries, source, assignment, others, limits, register, roster, course) -> Collected:
+    entries.sort(key=lambda e: (e.parts, e.shown))
+    plan = _Plan(entries, assignment, others, limits, register, roster)
+    chosen = plan.choose()
+    staging = course.submitted() / f".collecting-{os.getpid()}-{time.time_ns()}"
+    try:
+        staged = _stage(plan, chosen, staging, source.name)
+        _move_into_place(course, assignment, staged)
+        register.save()
+    except OSError as exc:
+        raise RuntimeError(
+            f"collect could not write under {course.submitted()} ({exc}); nothing was changed"
+        ) from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    result = plan.result
+    result.register = register
+    result.source = source.name
+    result.students = sorted(staged)
+    result.lines = [plan.lines[i] for i in sorted(plan.lines)]
+    if roster is not None:
+        _roster_notes(result, roster, chosen)
     return result
+
+
+def _roster_notes(result: Collected, roster: Roster, chosen) -> None:
+    found = {c[1][0].who.lms_id for c in chosen.values()} | {
+        c[0].email for c in chosen.values() if c[0].email
+    }
+    missing = [p for p in roster.people.values() if p.lms_id not in found and p.email not in found]
+    if missing:
+        names = ", ".join(p.name or p.lms_id for p in missing[:20])
+        more = f" and {len(missing) - 20} more" if len(missing) > 20 else ""
+        result.notes.append(f"no submission from {len(missing)} on the roster: {names}{more}")
+    unknown = [a.student for a, ordered in chosen.values() if roster.find(ordered[0].who) is None]
+    if unknown:
+        result.notes.append(
+            f"not on the roster (filed by their name in the download): {', '.join(unknown)}"
+        )
 
 
 def from_exchange(assignment: str, *, root: Path = ROOT, db_url: str | None = None) -> Collected:

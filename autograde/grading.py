@@ -33,7 +33,7 @@ from pathlib import Path
 
 import nbformat
 
-from . import nbmeta, repair, sandbox
+from . import nbmeta, notebook_file, repair, sandbox
 from .course import CONFIG_DIR, ROOT, Course
 from .nbgrader_cli import nbgrader_command, nbgrader_env
 
@@ -56,6 +56,7 @@ class GradingSettings:
     limits: sandbox.Limits = field(default_factory=sandbox.Limits)  # per student's kernel
     isolation: str = "bwrap"  # or a container engine: "docker", "podman"
     image: str = ""  # the grader image, for a container engine
+    max_notebook_mb: int = notebook_file.MAX_NOTEBOOK_MB  # larger submissions are not read
     root: Path = ROOT
     db_url: str | None = None  # default: the course's gradebook
 
@@ -95,10 +96,14 @@ class _Run:
 
 
 def _sha256(path: Path) -> str | None:
+    digest = hashlib.sha256()
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        with path.open("rb") as f:  # in blocks: a huge file never sits in memory whole
+            for block in iter(lambda: f.read(2**20), b""):
+                digest.update(block)
     except OSError:
         return None
+    return digest.hexdigest()
 
 
 def _reference(course: Course, assignment: str) -> tuple[Path, nbformat.NotebookNode]:
@@ -118,10 +123,17 @@ def _already_graded(course: Course, student: str, assignment: str, digest: str |
     )
 
 
-def _stage(source: Path, stage: Path, reference) -> repair.Repaired:
+def _stage(source: Path, stage: Path, reference, max_mb: int) -> repair.Repaired:
     """Repair the submission ``source`` into the folder ``stage``."""
-    nb, problem = repair.read_submission(source)
-    fixed = repair.repair(nb, reference, problem)
+    read = notebook_file.read(source, max_mb * 2**20)
+    fixed = repair.repair(read.notebook, reference, read.problem)
+    if read.fixes:
+        fixed.notes.insert(
+            0,
+            "Your notebook file was not quite in the form Jupyter writes ("
+            + "; ".join(read.fixes)
+            + "). It was fixed before grading; your answers were kept.",
+        )
     shutil.rmtree(stage, ignore_errors=True)
     stage.mkdir(parents=True)
     timestamp = source.parent / "timestamp.txt"
@@ -256,7 +268,12 @@ def grade_one(assignment: str, student: str, run: _Run) -> Outcome:
     digest = _sha256(source)
     if not settings.force and _already_graded(course, student, assignment, digest):
         return Outcome(student, "skipped", seconds=0.0, submission_sha256=digest)
-    fixed = _stage(source, course.root / run.staging / student / assignment, reference)
+    fixed = _stage(
+        source,
+        course.root / run.staging / student / assignment,
+        reference,
+        settings.max_notebook_mb,
+    )
     outcome = Outcome(
         student,
         "replaced" if fixed.replaced else "graded",

@@ -23,9 +23,7 @@ The submitted file itself is never modified: repair works on a copy.
 from __future__ import annotations
 
 import copy
-import json
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import nbformat
 
@@ -62,39 +60,6 @@ def _describe(cell) -> str:
     if nbmeta.nbgrader(cell).get("solution"):
         return f"the answer cell '{gid}'"
     return f"the instructions cell '{gid}'"
-
-
-def read_submission(path: Path) -> tuple[nbformat.NotebookNode | None, str | None]:
-    """Read a submitted file; return (notebook, None) or (None, why it is unreadable)."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        return None, f"no notebook named {path.name} was found in your submission"
-    except OSError as exc:
-        return None, f"your notebook could not be read ({exc.strerror})"
-    try:
-        data = json.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError:
-        return None, f"{path.name} is not a text file, so it is not a Jupyter notebook"
-    except json.JSONDecodeError as exc:
-        where = (
-            "it ends in the middle" if exc.pos >= len(raw.rstrip()) - 1 else f"line {exc.lineno}"
-        )
-        return None, (
-            f"{path.name} is not valid notebook JSON ({where}: {exc.msg}); it may have "
-            "been cut off while uploading"
-        )
-    if not isinstance(data, dict) or "cells" not in data:
-        return None, f"{path.name} is JSON but not a Jupyter notebook (it has no cells)"
-    try:
-        # reads() also joins multi-line sources and upgrades old notebook versions
-        nb = nbformat.reads(json.dumps(data), as_version=4, capture_validation_error={})
-        for cell in nb.cells:
-            cell.setdefault("metadata", {})
-            cell.setdefault("source", "")
-        return nb, None
-    except Exception as exc:  # noqa: BLE001 - any malformed structure ends the same way
-        return None, f"{path.name} is not a well-formed notebook ({exc})"
 
 
 def repair(

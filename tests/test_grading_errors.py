@@ -20,9 +20,11 @@ def test_a_grader_exception_is_recorded_and_reported(tmp_path, monkeypatch, caps
         return grading.Outcome(student, "graded")
 
     monkeypatch.setattr(grading, "grade_one", grade_one)
-    assert main(["--root", str(tmp_path), "grade", "01-x", "--unsafe", "--workers", "1"]) == 0
-    printed = capsys.readouterr().out
-    assert "FAILED: bob" in printed
+    assert main(["--root", str(tmp_path), "grade", "01-x", "--unsafe", "--workers", "1"]) == 1
+    captured = capsys.readouterr()
+    printed = captured.out
+    assert "graded 1, skipped 0 (already graded; --force to redo), could not grade 1" in printed
+    assert "error: 1 of 2 submission(s) could not be graded: bob" in captured.err
     assert "the grader failed on bob: KeyError: 'a bug in the grader'" in printed
     record = json.loads(course.record("bob", "01-x").read_text())
     assert record["status"] == "failed"
