@@ -63,8 +63,20 @@ def cmd_release(ns) -> None:
             print(f"published {name} to the exchange ({os.environ.get('COURSE_EXCHANGE')})")
 
 
+def _positive(text: str) -> int:
+    value = int(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be a positive number of MB, not {value}")
+    return value
+
+
 def cmd_collect(ns) -> int:
     """Submissions from the exchange, or from an LMS download."""
+    known = Course(ns.root).assignments()
+    if known and ns.assignment not in known:
+        raise ValueError(
+            f"there is no assignment {ns.assignment!r} in solutions/ (there are: {', '.join(known)})"
+        )
     if ns.source:
         result = collect.from_download(
             Path(ns.source),
@@ -234,13 +246,13 @@ def main(argv: list[str] | None = None) -> int:
     limits = collect.Limits()
     p.add_argument(
         "--max-notebook-mb",
-        type=int,
+        type=_positive,
         default=limits.notebook_mb,
         help="the largest notebook collected, in MB (default %(default)s)",
     )
     p.add_argument(
         "--max-total-mb",
-        type=int,
+        type=_positive,
         default=limits.total_mb,
         help="the most one collect takes from a download, in MB (default %(default)s)",
     )

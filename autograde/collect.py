@@ -30,6 +30,7 @@ What :func:`from_download` promises:
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import posixpath
@@ -38,6 +39,7 @@ import shutil
 import stat
 import struct
 import time
+import unicodedata
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -52,7 +54,6 @@ from .notebook_file import MAX_NOTEBOOK_MB
 from .students import Assigned, Register, Roster, safe_id
 
 MAX_TOTAL_MB = 4096  # everything one collect takes from a download
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 @dataclass
@@ -88,7 +89,17 @@ class _Candidate:
         if when is not None and when.tzinfo is not None:
             when = when.astimezone(timezone.utc).replace(tzinfo=None)
         copy = re.search(r"(\d+)\)?\.ipynb$", self.who.filename)
-        return (self.rank > 0, when or datetime.min, int(copy[1]) if copy else 0)
+        number = int(copy[1]) if copy else 0
+        return (self.rank > 0, when or datetime.min, number, self.entry.index)
+
+    def same_time(self, other: _Candidate) -> bool:
+        return self.order()[:2] == other.order()[:2]
+
+    def tie(self, other: _Candidate) -> str:
+        """Why self won over ``other``, a copy with the same time."""
+        if self.order()[2] != other.order()[2]:
+            return "the higher copy number"
+        return "the later one in the download"
 
 
 @dataclass
@@ -113,7 +124,11 @@ class Collected:
 
 
 def _show(name: str) -> str:
-    return _CONTROL.sub(lambda m: f"\\x{ord(m[0]):02x}", name)
+    """``name`` printable on one line: control and invisible format characters (newlines,
+    ANSI escapes, right-to-left overrides, zero-width spaces) escaped."""
+    return "".join(
+        f"\\u{ord(c):04x}" if unicodedata.category(c) in ("Cc", "Cf") else c for c in name
+    )
 
 
 def _normalise(name: str) -> tuple[tuple[str, ...], str | None]:
@@ -207,12 +222,13 @@ def _folder_entries(folder: Path) -> list[Entry]:
 def _wrapper_depth(paths: list[tuple[str, ...]], notebook: str) -> int:
     """How many folders every notebook sits in above the students' own (``unzip -d x``).
 
-    A folder is a wrapper when every notebook is inside it and what it holds are
-    students' folders or files whose names say whose they are (``alice_01-….ipynb``)."""
+    A folder is a wrapper when every notebook is inside it and, below it, in a folder of
+    its own or in a file whose name says whose it is (``alice_01-….ipynb``). One student's
+    download with sub-folders (``alice/v1/…``, ``alice/v2/…``) looks the same as a class in
+    a wrapper; the report notes every wrapper it took, so that case shows."""
     depth = 0
     while paths and all(len(p) > depth + 1 for p in paths):
-        inside = {p[depth + 1] for p in paths}
-        if len({p[depth] for p in paths}) != 1 or len(inside) < 2:
+        if len({p[depth] for p in paths}) != 1 or lms.names_a_student(paths[0][depth]):
             break
         if not all(len(p) > depth + 2 or lms.owner(p[-1:], notebook) for p in paths):
             break
@@ -233,10 +249,16 @@ class _Plan:
         self.result = Collected()
         self.groups: dict[str, list[_Candidate]] = {}
         self.lines: dict[int, str] = {}
+        self.kept: set[str] = set()  # students whose earlier submission stays
         notebooks = [
             e.parts for e in entries if not e.problem and not self._junk(e) and self._ipynb(e)
         ]
         depth = _wrapper_depth(notebooks, assignment)
+        if depth:
+            self.result.notes.append(
+                f"every notebook is inside {'/'.join(notebooks[0][:depth])}/: taken as a folder "
+                "around the students' files, not as a student"
+            )
         for index, entry in enumerate(entries):
             entry.index = index
             reason = self._consider(entry, depth, others)
@@ -286,9 +308,24 @@ class _Plan:
             name = self.groups[key][0].who.name
             return (safe_id(name) != name, min(c.entry.parts for c in self.groups[key]))
 
+        used: dict[str, str] = {}
         for key in sorted(self.groups, key=first):
             ordered = sorted(self.groups[key], key=_Candidate.order, reverse=True)
             assigned = self.register.assign(ordered[0].who, self.roster)
+            if assigned.student in used:  # e.g. two LMS numbers with one email on the roster
+                raise ValueError(
+                    f"two students of the download ({used[assigned.student]}, {key}) would both "
+                    f"be {assigned.student}; nothing was collected"
+                )
+            used[assigned.student] = key
+            spellings = {_show(c.entry.shown) for c in ordered}
+            raw_names = {c.entry.shown for c in ordered}
+            if len({lms.nfc(n) for n in raw_names}) < len(raw_names):
+                self.result.notes.append(
+                    f"{assigned.student}: {len(spellings)} files whose names differ only in how "
+                    "Unicode spells the same letters (composed or not, as macOS writes them) "
+                    "were taken as one student's copies"
+                )
             if assigned.wanted:
                 self.result.notes.append(
                     f"two students would both be {assigned.wanted}: '{_show(assigned.holder)}' "
@@ -319,11 +356,12 @@ def _why(best: _Candidate, ordered: list[_Candidate], assignment: str) -> str:
         )
     if best.who.late:
         bits.append("marked LATE by the LMS")
-    if len(ordered) > 1:
-        same = ordered[1].order() == best.order()
+    peers = [c for c in ordered if (c.rank > 0) == (best.rank > 0)]
+    if len(peers) > 1:
+        same = peers[1].same_time(best)
         bits.append(
-            f"the newest of {len(ordered)} copies"
-            + (" (same time: the later one in the download)" if same else "")
+            f"the newest of {len(peers)} copies"
+            + (f" (same time: {best.tie(peers[1])})" if same else "")
         )
     return ", ".join(bits)
 
@@ -338,7 +376,33 @@ def _copy_bounded(src: BinaryIO, dest: Path, limit: int) -> None:
             out.write(block)
 
 
-def _stage(plan: _Plan, chosen, staging: Path, origin: str) -> dict[str, Path]:
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
+
+
+def _earlier(course: Course, student: str, assignment: str, staged: Path) -> str | None:
+    """Why the submission collected before stays (the same file, or a newer one), or None."""
+    folder = course.submitted(student, assignment)
+    name = f"{assignment}.ipynb"
+    if not (folder / name).is_file():
+        return None
+    if _digest(folder / name) == _digest(staged / name):
+        return "unchanged: the same file was collected before"
+    try:
+        before = json.loads((folder / "collected.json").read_text())
+        now = json.loads((staged / "collected.json").read_text())
+    except (OSError, json.JSONDecodeError):
+        return None
+    old, new = (str(r.get("time", "")).removesuffix(" UTC") for r in (before, now))
+    if old and new and old > new:
+        return (
+            f"not taken, older than the submission collected before ({old[:19]}, "
+            f"from {before.get('download')}), which stays"
+        )
+    return None
+
+
+def _stage(plan: _Plan, chosen, staging: Path, course: Course, origin: str) -> dict[str, Path]:
     """Write each student's submission into ``staging``; return id -> staged folder."""
     staged = {}
     limit = plan.limits.notebook_mb * 2**20
@@ -354,19 +418,32 @@ def _stage(plan: _Plan, chosen, staging: Path, origin: str) -> dict[str, Path]:
                 plan._skip(candidate.entry.index, candidate.entry, reason)
                 continue
             _write_record(folder, candidate, assigned, origin)
-            staged[assigned.student] = folder
-            index = candidate.entry.index
-            plan.lines[index] = f"  {candidate.entry.shown} -> {assigned.student}: " + _why(
-                candidate, ordered, plan.assignment
-            )
+            shown = f"  {candidate.entry.shown} -> {assigned.student}: "
+            kept = _earlier(course, assigned.student, plan.assignment, folder)
+            if kept:
+                plan.kept.add(assigned.student)
+                plan.lines[candidate.entry.index] = shown + kept
+            else:
+                staged[assigned.student] = folder
+                plan.lines[candidate.entry.index] = shown + _why(
+                    candidate, ordered, plan.assignment
+                )
             for other in ordered:
                 if other is not candidate and other.entry.index not in plan.lines:
                     plan.lines[other.entry.index] = (
-                        f"  {other.entry.shown} -> {assigned.student}: not taken, an older "
-                        f"copy (took {candidate.entry.shown})"
+                        f"  {other.entry.shown} -> {assigned.student}: not taken, "
+                        + _passed_over(other, candidate, plan.assignment)
                     )
             break
     return staged
+
+
+def _passed_over(other: _Candidate, taken: _Candidate, assignment: str) -> str:
+    if other.rank == 0 and taken.rank > 0:
+        return f"its name is not {assignment}.ipynb (took {taken.entry.shown})"
+    if other.same_time(taken):
+        return f"a copy with the same time (took {taken.entry.shown}: {taken.tie(other)})"
+    return f"an older copy (took {taken.entry.shown})"
 
 
 def _write_record(folder: Path, candidate: _Candidate, assigned: Assigned, origin: str) -> None:
@@ -392,8 +469,11 @@ def _write_record(folder: Path, candidate: _Candidate, assigned: Assigned, origi
     (folder / "collected.json").write_text(json.dumps(record, indent=1, ensure_ascii=False))
 
 
-def _move_into_place(course: Course, assignment: str, staged: dict[str, Path]) -> None:
-    """Move every staged submission into place, the earlier one aside; undo all on failure."""
+def _move_into_place(
+    course: Course, assignment: str, staged: dict[str, Path], commit: Callable[[], None]
+) -> None:
+    """Move every staged submission into place, the earlier one aside, then ``commit``;
+    undo every move if any step fails."""
     done: list[tuple[Path, Path]] = []
     try:
         for student, folder in sorted(staged.items()):
@@ -406,6 +486,7 @@ def _move_into_place(course: Course, assignment: str, staged: dict[str, Path]) -
             target.parent.mkdir(parents=True, exist_ok=True)
             folder.rename(target)
             done.append((target, folder))
+        commit()
     except OSError:
         for now, was in reversed(done):
             now.rename(was)
@@ -447,20 +528,23 @@ def _collect(entries, source, assignment, others, limits, register, roster, cour
     plan = _Plan(entries, assignment, others, limits, register, roster)
     chosen = plan.choose()
     staging = course.submitted() / f".collecting-{os.getpid()}-{time.time_ns()}"
+    pending = None
     try:
-        staged = _stage(plan, chosen, staging, source.name)
-        _move_into_place(course, assignment, staged)
-        register.save()
+        staged = _stage(plan, chosen, staging, course, source.name)
+        pending = register.write_pending()
+        _move_into_place(course, assignment, staged, commit=register.commit)
     except OSError as exc:
         raise RuntimeError(
-            f"collect could not write under {course.submitted()} ({exc}); nothing was changed"
+            f"collect could not write under {course.autograde} ({exc}); nothing was changed"
         ) from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+        if pending is not None:
+            pending.unlink(missing_ok=True)
     result = plan.result
     result.register = register
     result.source = source.name
-    result.students = sorted(staged)
+    result.students = sorted(set(staged) | plan.kept)
     result.lines = [plan.lines[i] for i in sorted(plan.lines)]
     if roster is not None:
         _roster_notes(result, roster, chosen)

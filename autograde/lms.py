@@ -11,7 +11,7 @@ Canvas                 ``smithgina_340934_208490284_01-visual-cortex.ipynb``, la
                        ``smithgina_LATE_340934_…``; a re-upload ``…_01-visual-cortex-1.ipynb``
 Blackboard             ``Lab 1_gsmith_attempt_2026-11-30-14-02-06_01-visual-cortex.ipynb``
 a folder per student   ``<student>/01-visual-cortex.ipynb``
-student_notebook       ``<student>_01-visual-cortex.ipynb``
+one file per student   ``<student>_01-visual-cortex.ipynb``
 =====================  ===========================================================
 
 Moodle's number is the assignment's *participant* number (its ``assign_user_mapping``
@@ -37,7 +37,7 @@ MOODLE_FOLDERS = "Moodle (folders)"
 CANVAS = "Canvas"
 BLACKBOARD = "Blackboard"
 FOLDERS = "a folder per student"
-FLAT = "student_notebook"
+FLAT = "one file per student"
 
 _MOODLE = r"(?P<name>[^_/]+)_(?P<id>\d+)_assign(?:submission|feedback)_(?:(?P<plugin>[a-z]+)_)?"
 _MOODLE_FILE = re.compile(_MOODLE + r"(?P<file>.+)$")
@@ -100,8 +100,9 @@ def owner(parts: tuple[str, ...], notebook: str) -> Owner | None:
     filename, parent = parts[-1], parts[-2] if len(parts) > 1 else None
     if m := _MOODLE_FILE.match(filename):
         return _moodle(m, MOODLE_FLAT, m["file"])
-    if parent and (m := _MOODLE_FOLDER.match(parent)):
-        return _moodle(m, MOODLE_FOLDERS, filename)
+    for depth, folder in enumerate(parts[:-1]):  # the student's folder, at any depth
+        if m := _MOODLE_FOLDER.match(folder):
+            return _moodle(m, MOODLE_FOLDERS, "/".join(parts[depth + 1 :]))
     if m := _BLACKBOARD.match(filename):
         when = datetime.strptime(m["time"], "%Y-%m-%d-%H-%M-%S")
         user = m["user"]
@@ -120,6 +121,11 @@ def owner(parts: tuple[str, ...], notebook: str) -> Owner | None:
             if name.strip():
                 return Owner(f"name:{name}", name, FLAT, filename=stem[cut + 1 :] + ".ipynb")
     return None
+
+
+def names_a_student(folder: str) -> bool:
+    """Whether the LMS made ``folder`` for one student (Moodle's download in folders)."""
+    return bool(_MOODLE_FOLDER.match(nfc(folder)))
 
 
 def _moodle(m: re.Match, layout: str, filename: str) -> Owner:

@@ -28,6 +28,7 @@ import hashlib
 import json
 import os
 import re
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -83,7 +84,11 @@ class Roster:
             raise ValueError(
                 f"the roster {path} is not UTF-8 text (save it as CSV UTF-8)"
             ) from None
-        rows = list(csv.DictReader(text.splitlines()))
+        try:  # Excel writes ";" where "," is the decimal comma
+            dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
+        except csv.Error:
+            dialect = csv.excel
+        rows = list(csv.DictReader(text.splitlines(), dialect=dialect))
         header = {(h or "").strip().casefold(): h for h in (rows[0].keys() if rows else [])}
 
         def column(names: tuple[str, ...]) -> str | None:
@@ -106,6 +111,16 @@ class Roster:
             if lms_id:
                 email = (row.get(email_col) or "").strip() if email_col else ""
                 people.append(Person(lms_id, nfc((row.get(name_col) or "").strip()), email))
+        for what, values in (
+            ("id", [p.lms_id for p in people]),
+            ("email", [p.email.casefold() for p in people if p.email]),
+        ):
+            twice = sorted({v for v in values if values.count(v) > 1})
+            if twice:
+                raise ValueError(
+                    f"the roster {path} has the same {what} on more than one row "
+                    f"({', '.join(twice[:5])}): two students cannot share one; fix the roster"
+                )
         return cls(people)
 
     def find(self, who: Owner) -> Person | None:
@@ -129,11 +144,26 @@ class Register:
 
     def __init__(self, path: Path):
         self.path = path
-        try:
-            self.ids: dict[str, dict] = json.loads(path.read_text())
-        except (OSError, json.JSONDecodeError):
-            self.ids = {}
+        self.ids: dict[str, dict] = {}
+        if path.exists():
+            self.ids = self._read(path)
         self._by_key = {v.get("key"): k for k, v in self.ids.items()}
+
+    @staticmethod
+    def _read(path: Path) -> dict[str, dict]:
+        try:
+            ids = json.loads(path.read_text(encoding="utf-8"))
+            if not isinstance(ids, dict) or not all(
+                isinstance(v, dict) and isinstance(v.get("key"), str) for v in ids.values()
+            ):
+                raise ValueError("not a table of ids")
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            raise ValueError(
+                f"{path} is damaged ({exc}). It records which student holds which id, so "
+                "collect stops rather than guess: restore it (the one before the last collect "
+                f"is {path.name}.bak), or move it away to give every student a new id"
+            ) from None
+        return ids
 
     def assign(self, who: Owner, roster: Roster | None = None) -> Assigned:
         """The id for ``who``: the one it had, else a new one no other identity holds."""
@@ -158,7 +188,7 @@ class Register:
     @staticmethod
     def _wanted(who: Owner, person: Person | None) -> str:
         if person is not None and person.email:
-            return safe_id(person.email.split("@")[0])
+            return safe_id(person.email.split("@")[0].casefold())
         if who.lms_id and who.lms_id != who.name:
             return safe_id(f"{(person.name if person else '') or who.name}_{who.lms_id}")
         return safe_id(who.name)
@@ -185,9 +215,16 @@ class Register:
                     lms_user_id=entry.get("lms_id") or None,
                 )
 
-    def save(self) -> None:
-        """Write the register (a new file renamed into place: never half written)."""
+    def write_pending(self) -> Path:
+        """Write the register beside the current one (``.new``); :meth:`commit` puts it in
+        place, so that it changes together with the submissions or not at all."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_name(self.path.name + ".new")
-        tmp.write_text(json.dumps(self.ids, indent=1, ensure_ascii=False, sort_keys=True))
-        tmp.replace(self.path)
+        pending = self.path.with_name(self.path.name + ".new")
+        text = json.dumps(self.ids, indent=1, ensure_ascii=False, sort_keys=True)
+        pending.write_text(text, encoding="utf-8")
+        return pending
+
+    def commit(self) -> None:
+        if self.path.exists():
+            shutil.copy2(self.path, self.path.with_name(self.path.name + ".bak"))
+        self.path.with_name(self.path.name + ".new").replace(self.path)
