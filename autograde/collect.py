@@ -33,13 +33,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import posixpath
 import re
 import shutil
-import stat
-import struct
 import time
-import unicodedata
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -47,8 +43,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import BinaryIO
 
-from . import lms
+from . import download, lms
 from .course import ROOT, Course
+from .download import Entry
 from .nbgrader_cli import run_nbgrader
 from .notebook_file import MAX_NOTEBOOK_MB
 from .students import Assigned, Register, Roster, safe_id
@@ -62,20 +59,6 @@ class Limits:
 
     notebook_mb: int = MAX_NOTEBOOK_MB
     total_mb: int = MAX_TOTAL_MB
-
-
-@dataclass
-class Entry:
-    """One file of a download, before anything of it is read."""
-
-    shown: str  # its name as the download spells it (control characters escaped)
-    parts: tuple[str, ...]  # its normalised path, the one it is judged and filed by
-    size: int = 0
-    time: datetime | None = None
-    time_source: str = ""
-    problem: str | None = None  # why it cannot be a submission, known from the entry alone
-    open: Callable[[], BinaryIO] | None = None
-    index: int = -1  # its place in the report
 
 
 @dataclass
@@ -121,102 +104,6 @@ class Collected:
             + (f"; skipped {len(self.skipped)} file(s) (listed above)" if self.skipped else "")
         )
         return "\n".join(out)
-
-
-def _show(name: str) -> str:
-    """``name`` printable on one line: control and invisible format characters (newlines,
-    ANSI escapes, right-to-left overrides, zero-width spaces) escaped."""
-    return "".join(
-        f"\\u{ord(c):04x}" if unicodedata.category(c) in ("Cc", "Cf") else c for c in name
-    )
-
-
-def _normalise(name: str) -> tuple[tuple[str, ...], str | None]:
-    """The path's parts after resolving ``.``/``..`` (and ``\\``), or why it is refused."""
-    name = name.replace("\\", "/")
-    if name.startswith("/") or re.match(r"^[A-Za-z]:", name):
-        return (), "an absolute path, outside the download"
-    norm = posixpath.normpath(name)
-    if norm == ".." or norm.startswith("../"):
-        return (), "a path outside the download"
-    return tuple(p for p in norm.split("/") if p not in ("", ".")), None
-
-
-def _zip_time(info: zipfile.ZipInfo) -> tuple[datetime, str]:
-    """The entry's modification time: the UTC time of Info-ZIP's extended timestamp when the
-    archiver wrote one, else the DOS time (the archiving machine's local time, no zone)."""
-    extra = info.extra
-    while len(extra) >= 4:
-        kind, size = struct.unpack("<HH", extra[:4])
-        body = extra[4 : 4 + size]
-        if kind == 0x5455 and len(body) >= 5 and body[0] & 1:
-            moment = datetime.fromtimestamp(struct.unpack("<i", body[1:5])[0], tz=timezone.utc)
-            return moment, "the zip entry's time (UTC)"
-        extra = extra[4 + size :]
-    return datetime(*info.date_time), "the zip entry's time (the archiving machine's clock)"
-
-
-def _zip_entries(zf: zipfile.ZipFile) -> list[Entry]:
-    out = []
-    for info in zf.infolist():
-        if info.is_dir():
-            continue
-        parts, problem = _normalise(info.filename)
-        when, source = _zip_time(info)
-        mode = info.external_attr >> 16
-        if problem is None and stat.S_ISLNK(mode):
-            problem = "a symbolic link, not a notebook"
-        elif problem is None and info.flag_bits & 0x1:
-            problem = "encrypted in the zip (password protected), so it cannot be read"
-        out.append(
-            Entry(
-                _show(info.filename),
-                parts,
-                info.file_size,
-                when,
-                source,
-                problem,
-                lambda info=info: zf.open(info),
-            )
-        )
-    return out
-
-
-def _folder_entries(folder: Path) -> list[Entry]:
-    out = []
-    for here, dirs, files in os.walk(folder, followlinks=False):
-        for name in sorted(dirs + files):
-            path = Path(here) / name
-            shown = _show(str(path.relative_to(folder)))
-            parts = path.relative_to(folder).parts
-            try:
-                info = path.lstat()
-            except OSError as exc:
-                out.append(Entry(shown, parts, problem=f"cannot be read ({exc.strerror})"))
-                continue
-            if stat.S_ISLNK(info.st_mode):
-                what = "a folder" if name in dirs else "a notebook"
-                out.append(
-                    Entry(shown, parts, problem=f"a symbolic link, not {what}: not followed")
-                )
-            elif stat.S_ISREG(info.st_mode):
-                moment = datetime.fromtimestamp(info.st_mtime, tz=timezone.utc)
-                out.append(
-                    Entry(
-                        shown,
-                        parts,
-                        info.st_size,
-                        moment,
-                        "the file's modification time (UTC)",
-                        None,
-                        lambda path=path: open(  # closed by the caller (with)
-                            os.open(path, os.O_RDONLY | os.O_NOFOLLOW), "rb"
-                        ),
-                    )
-                )
-            elif name in files:
-                out.append(Entry(shown, parts, problem="not a regular file"))
-    return out
 
 
 def _wrapper_depth(paths: list[tuple[str, ...]], notebook: str) -> int:
@@ -318,7 +205,7 @@ class _Plan:
                     f"be {assigned.student}; nothing was collected"
                 )
             used[assigned.student] = key
-            spellings = {_show(c.entry.shown) for c in ordered}
+            spellings = {download.show(c.entry.shown) for c in ordered}
             raw_names = {c.entry.shown for c in ordered}
             if len({lms.nfc(n) for n in raw_names}) < len(raw_names):
                 self.result.notes.append(
@@ -328,8 +215,8 @@ class _Plan:
                 )
             if assigned.wanted:
                 self.result.notes.append(
-                    f"two students would both be {assigned.wanted}: '{_show(assigned.holder)}' "
-                    f"keeps it, '{_show(assigned.name)}' is {assigned.student} (never merged)"
+                    f"two students would both be {assigned.wanted}: '{download.show(assigned.holder)}' "
+                    f"keeps it, '{download.show(assigned.name)}' is {assigned.student} (never merged)"
                 )
             chosen[key] = (assigned, ordered)
         total = sum(c[1][0].entry.size for c in chosen.values())
@@ -510,21 +397,18 @@ def from_download(
     people = Roster.read(roster) if roster else None
     others = [a for a in course.assignments() if a != assignment]
     register = Register(course.autograde / "students.json")
+    job = (source, assignment, others, limits, register, people, course)
     if source.is_dir():
-        return _collect(
-            _folder_entries(source), source, assignment, others, limits, register, people, course
-        )
+        return _collect(download.entries(source), *job)
     try:
-        with zipfile.ZipFile(source) as zf:
-            return _collect(
-                _zip_entries(zf), source, assignment, others, limits, register, people, course
-            )
+        zf = zipfile.ZipFile(source)
     except zipfile.BadZipFile:
         raise ValueError(f"{source} is neither a folder nor a readable zip file.") from None
+    with zf:
+        return _collect(download.entries(source, zf), *job)
 
 
 def _collect(entries, source, assignment, others, limits, register, roster, course) -> Collected:
-    entries.sort(key=lambda e: (e.parts, e.shown))
     plan = _Plan(entries, assignment, others, limits, register, roster)
     chosen = plan.choose()
     staging = course.submitted() / f".collecting-{os.getpid()}-{time.time_ns()}"
