@@ -134,6 +134,12 @@ def cmd_grade(ns) -> int:
     if notes:
         print("for you (the students' feedback says less):")
         print("\n".join(f"  - {note}" for note in dict.fromkeys(notes)))
+    blank = [o.student for o in outcomes if o.status == "replaced"]
+    if blank:
+        print(
+            f"graded as blank (0 points): {len(blank)} submission(s) that could not be read or "
+            f"are not this assignment's notebook: {', '.join(blank)} (their feedback says why)"
+        )
     failed = [o.student for o in outcomes if o.status == "failed"]
     print(
         f"graded {sum(o.status not in ('skipped', 'failed') for o in outcomes)}, skipped "

@@ -16,6 +16,7 @@ so a 2 GiB "notebook" never reaches the grader's own memory (collect refuses it 
 from __future__ import annotations
 
 import json
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -125,8 +126,8 @@ def _decode(raw: bytes, name: str) -> tuple[str, str | None, list[str]]:
 def _json_problem(text: str, name: str, exc: json.JSONDecodeError) -> str:
     if exc.pos >= len(text.rstrip()) - 1 or not text.rstrip().endswith("}"):
         return (
-            f"{name} is not valid notebook JSON (it ends in the middle: {exc.msg}); it may "
-            "have been cut off while uploading"
+            f"{name} is not valid notebook JSON: it ends in the middle, so it may have been "
+            "cut off while uploading"
         )
     return f"{name} is not valid notebook JSON (line {exc.lineno}: {exc.msg})"
 
@@ -156,6 +157,17 @@ def _sanitise(data: dict) -> list[str]:
         fixes += _sanitise_cell(cell, index)
         kept.append(cell)
     data["cells"] = kept
+    seen: set[str] = set()
+    renamed = 0
+    for cell in kept:  # the first cell keeps an id; later copies get new ones
+        cell_id = cell.get("id")
+        if isinstance(cell_id, str) and cell_id in seen:
+            cell["id"] = uuid.uuid4().hex[:8]
+            renamed += 1
+        elif isinstance(cell_id, str):
+            seen.add(cell_id)
+    if renamed:
+        fixes.append(f"{renamed} cell(s) had the id of an earlier cell and were given new ones")
     if dropped:
         fixes.append(
             f"{dropped} entr{'y' if dropped == 1 else 'ies'} of its cell list were not cells and were left out"
@@ -171,7 +183,9 @@ def _sanitise_cell(cell: dict, index: int) -> list[str]:
         cell["metadata"] = {}
     source = cell.get("source", "")
     if isinstance(source, list):
-        source = "".join(s if isinstance(s, str) else str(s) for s in source)
+        if not all(isinstance(s, str) for s in source):
+            fixes.append(f"cell {index}'s source held pieces that were not text, read as text")
+        source = "".join(s if isinstance(s, str) else "" if s is None else str(s) for s in source)
     elif not isinstance(source, str):
         fixes.append(f"cell {index}'s source was {source!r}, not text, and was read as text")
         source = "" if source is None else str(source)

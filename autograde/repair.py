@@ -82,8 +82,11 @@ def repair(
         return _blank(
             reference,
             f"{problem or 'your notebook could not be read'}; nothing "
-            "could be graded, so every exercise scores 0",
+            "could be graded, so every exercise scores 0 (the notebook below is the "
+            "assignment as released, not your file)",
         )
+    notes: list[str] = []
+    submission = _adopt(submission, reference, notes)
     if ref_ids and not {_grade_id(c) for c in submission.cells} & set(ref_ids):
         return _blank(
             reference,
@@ -91,19 +94,56 @@ def repair(
             "exercises (is it another assignment's notebook?), so every "
             "exercise scores 0",
         )
-    notes: list[str] = []
     out, used = _match(submission.cells, ref_ids, notes)
     _reinsert(reference.cells, out, used, notes)
     fixed = copy.deepcopy(submission)
     fixed.cells = out
     ref_spec = reference.metadata.get("kernelspec")
-    if ref_spec and fixed.metadata.get("kernelspec", {}).get("name") != ref_spec.get("name"):
-        notes.append(
-            f"The notebook's kernel was '{fixed.metadata.get('kernelspec', {}).get('name')}'"
-            f"; it was graded with '{ref_spec.get('name')}' as assigned."
+    spec = fixed.metadata.get("kernelspec") or {}
+    if ref_spec and spec.get("name") != ref_spec.get("name"):
+        was = (
+            f"The notebook's kernel was '{spec['name']}'"
+            if spec.get("name")
+            else "The notebook named no kernel"
         )
+        notes.append(f"{was}; it was graded with '{ref_spec.get('name')}' as assigned.")
         fixed.metadata["kernelspec"] = copy.deepcopy(ref_spec)
     return Repaired(fixed, notes)
+
+
+def _first_line(cell) -> str:
+    return next((line.strip() for line in cell.get("source", "").splitlines() if line.strip()), "")
+
+
+def _adopt(submission, reference, notes: list[str]):
+    """A copy of ``submission`` whose cells that lost their grading settings (a tool that
+    clears cell metadata, e.g. nbconvert's ClearMetadataPreprocessor) get them back from
+    the reference: by cell id, or for an answer cell by its first line (``def f(x):``)."""
+    present = {_grade_id(c) for c in submission.cells if _grade_id(c)}
+    by_id = {c.get("id"): c for c in reference.cells if _grade_id(c) and c.get("id")}
+    answers = {
+        _first_line(c): c
+        for c in reference.cells
+        if _is_answer(c) and c.cell_type == "code" and _first_line(c).startswith(("def ", "class "))
+    }
+    fixed, adopted = copy.deepcopy(submission), 0
+    for cell in fixed.cells:
+        if _grade_id(cell) or _broken_metadata(cell):
+            continue
+        ref = by_id.get(cell.get("id"))
+        if ref is None and cell.cell_type == "code":
+            ref = answers.get(_first_line(cell))
+        if ref is None or _grade_id(ref) in present or cell.cell_type != ref.cell_type:
+            continue
+        cell.setdefault("metadata", {})["nbgrader"] = copy.deepcopy(ref.metadata["nbgrader"])
+        present.add(_grade_id(ref))
+        adopted += 1
+    if adopted:
+        notes.append(
+            f"{adopted} cell(s) had lost their grading settings (a tool cleared the cells' "
+            "metadata); they were recognised and restored, and your answers were kept."
+        )
+    return fixed
 
 
 def _match(cells: list, ref_ids: dict, notes: list[str]) -> tuple[list, set[str]]:

@@ -44,6 +44,9 @@ def _variants(solved, blank) -> list[tuple[str, bytes, tuple]]:
     for cell in bare["cells"]:
         if cell["cell_type"] == "markdown":
             del cell["metadata"]
+    cleared = json.loads(text)  # nbconvert --ClearMetadataPreprocessor: the ids stay
+    for cell in cleared["cells"]:
+        cell["metadata"] = {}
     numeric = json.loads(text)
     next(c for c in numeric["cells"] if c["cell_type"] == "markdown")["source"] = 42
     return [
@@ -57,6 +60,7 @@ def _variants(solved, blank) -> list[tuple[str, bytes, tuple]]:
         (f"oliver/{NB}", v3.encode(), EARLY),
         (f"mona/{NB}", json.dumps(bare).encode(), EARLY),
         (f"nina/{NB}", json.dumps(numeric).encode(), EARLY),
+        (f"cleo/{NB}", json.dumps(cleared).encode(), EARLY),
         (f"bea/{NB}", b"\xef\xbb\xbf" + text.encode(), EARLY),
         (f"uma/{NB}", text.encode("utf-16"), EARLY),
         (f"ed/{NB}", b"", EARLY),
@@ -75,9 +79,10 @@ EXPECTED = {
     "oliver": (hostile.FULL, "old notebook format 3"),
     "mona": (hostile.FULL, "notebook metadata was missing"),
     "nina": (hostile.FULL, "source was 42, not text"),
+    "cleo": (hostile.FULL, "had lost their grading settings"),
     "bea": (hostile.FULL, None),
     "uma": (hostile.FULL, "saved as UTF-16"),
-    "ed": (0, "is empty (0 bytes)"),
+    "ed": (0, "is empty (0 bytes)"),  # and the released notebook is graded in its place
     "zed": (0, "over the limit of 2 MB for one notebook"),  # put in submitted/ by hand
 }
 
@@ -123,6 +128,8 @@ def test_a_downloaded_class_through_collect_grade_and_feedback(tmp_path, capsys)
 
     grade = ["grade", A, "--workers", "2", "--cell-timeout", "60", "--max-notebook-mb", "2"]
     assert main(["--root", str(root), *grade]) == 0
+    out = capsys.readouterr().out
+    assert "graded as blank (0 points): 2 submission(s)" in out and "ed, zed" in out
     assert main(["--root", str(root), "feedback", A]) == 0
     capsys.readouterr()
     for student, (score, note) in EXPECTED.items():

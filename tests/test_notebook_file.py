@@ -116,3 +116,20 @@ def test_a_link_is_not_followed(tmp_path):
     (tmp_path / "01-x.ipynb").symlink_to(target)
     got = notebook_file.read(tmp_path / "01-x.ipynb")
     assert got.notebook is None and "symbolic link" in got.problem
+
+
+def test_pieces_of_a_source_that_are_not_text_are_noted():
+    data = _notebook()
+    data["cells"][0]["source"] = ["a = ", None, "1"]
+    got = _read(json.dumps(data).encode())
+    assert got.notebook.cells[0].source == "a = 1" and "pieces that were not text" in got.fixes[0]
+
+
+def test_duplicate_cell_ids_are_renamed_from_the_second_on(recwarn):
+    data = _notebook()
+    data["cells"].append(dict(data["cells"][0], source="copy"))
+    got = _read(json.dumps(data).encode())
+    first, second = got.notebook.cells
+    assert first.id == data["cells"][0]["id"] and second.id != first.id
+    assert "had the id of an earlier cell" in " ".join(got.fixes)
+    assert not [w for w in recwarn if "DuplicateCellId" in str(w.category)]

@@ -135,3 +135,35 @@ def test_unreadable_or_foreign_notebooks_score_zero_with_a_reason():
     foreign = repair.repair(other, _reference())
     assert foreign.replaced and "another assignment" in foreign.notes[0]
     assert _ids(foreign.notebook) == _ids(_reference())
+
+
+def test_cells_whose_metadata_was_cleared_are_recognised_by_their_ids():
+    reference = _reference()
+    submission = copy.deepcopy(reference)  # the same cell ids, as a fetched notebook has
+    submission.cells[1].source = "def f(x):\n    return 2 * x"
+    for cell in submission.cells:  # e.g. nbconvert --ClearMetadataPreprocessor.enabled=True
+        cell.metadata = {}
+    fixed = repair.repair(submission, reference)
+    assert not fixed.replaced and _ids(fixed.notebook) == ["intro", "a1", "t1", "a2", "t2"]
+    assert fixed.notebook.cells[1].source == "def f(x):\n    return 2 * x"
+    assert "5 cell(s) had lost their grading settings" in fixed.notes[0]
+    assert not any("scores 0" in n for n in fixed.notes)
+
+
+def test_an_answer_without_metadata_or_id_is_recognised_by_its_first_line():
+    reference = _reference()
+    reference.cells[1].source = "def f(x):\n    # YOUR CODE HERE\n    raise NotImplementedError()"
+    submission = _answered()
+    del submission.cells[1].metadata["nbgrader"]
+    submission.cells[1].id = "other-id"
+    fixed = repair.repair(submission, reference)
+    assert fixed.notebook.cells[1].source == "def f(x):\n    return 2 * x"
+    assert nbmeta.grade_id(fixed.notebook.cells[1]) == "a1"
+    assert [nbmeta.grade_id(c) for c in fixed.notebook.cells].count("a1") == 1
+
+
+def test_a_missing_kernelspec_is_named_so():
+    submission = _answered()
+    del submission.metadata["kernelspec"]
+    fixed = repair.repair(submission, _reference())
+    assert "The notebook named no kernel; it was graded with 'python3' as assigned." in fixed.notes
