@@ -25,7 +25,7 @@ from pathlib import Path
 
 from . import collect, edition, grading, header, release, report, sandbox
 from .course import ROOT, Course
-from .nbgrader_cli import run_nbgrader
+from .nbgrader_cli import nbgrader_env, run_nbgrader
 
 
 def _db_url(ns) -> str:
@@ -101,6 +101,27 @@ def cmd_collect(ns) -> int:
     return 0
 
 
+def _require_release(ns) -> None:
+    """Stop at once, in one line, when the gradebook does not know the assignment: nbgrader
+    would otherwise fail every submission with the reason buried in each grader.json."""
+    course, url = Course(ns.root), _db_url(ns)
+    missing = url == course.gradebook_url and not course.gradebook.exists()
+    if not missing:
+        from nbgrader.api import Gradebook, MissingEntry
+
+        os.environ["PATH"] = nbgrader_env()["PATH"]  # a new gradebook runs this env's alembic
+        with Gradebook(url) as gb:
+            try:
+                gb.find_assignment(ns.assignment)
+            except MissingEntry:
+                missing = True
+    if missing:
+        raise ValueError(
+            f"{ns.assignment} is not in the gradebook yet: run make release A={ns.assignment} "
+            "first (it records the tests that grading restores)"
+        )
+
+
 def cmd_grade(ns) -> int:
     """Autograde every collected submission (sandboxed, parallel, resumable)."""
     if not (ns.students or Course(ns.root).students(ns.assignment)):
@@ -110,6 +131,7 @@ def cmd_grade(ns) -> int:
             file=sys.stderr,
         )
         return 1
+    _require_release(ns)
     limits = sandbox.Limits(
         cpu_seconds=ns.cpu_seconds,
         memory_mb=ns.memory_mb,
