@@ -34,8 +34,8 @@ CASES = [
         "cell": "simple_cell_response",
         "find": "return float(max(0.0, np.sum(image * receptive_field)))",
         "replace": "return float(abs(np.sum(image * receptive_field)))",
-        # the complex cell may reuse simple_cell_response; its own tests check the pooling
-        # (max over every position), which is still right, so only this exercise loses
+        # the complex cell's tests pass their own simple cell (its response argument), and
+        # their seed is one where |dot| and max(0, dot) differ: only this exercise loses
         "loses": {"test_simple_cell_response"},
     },
     {  # np.sum gives np.float64, a subclass of float: check_type(x, float) lets it through
@@ -104,11 +104,67 @@ CASES = [
         "replace": "if h >= H or w >= W:",
         "loses": {"test_complex_cell_response"},
     },
+    {  # the response argument ignored, and |dot| computed inline instead
+        "name": "absolute value inlined in the complex cell",
+        "cell": "complex_cell_response",
+        "find": "best = max(best, response(image[r:r + h, c:c + w], receptive_field))",
+        "replace": "best = max(best, abs(float(np.sum(image[r:r + h, c:c + w] * receptive_field))))",
+        "loses": {"test_complex_cell_response"},
+    },
     {  # the seed slides' pairing of V1 with motion
         "name": "V1 matched to motion",
         "cell": "area_roles",
         "find": '"V1": "D"',
         "replace": '"V1": "B"',
         "loses": {"test_area_roles_what"},
+    },
+    {  # floor division: whole-number lengths and even widths used to hide it
+        "name": "length halved with //",
+        "cell": "make_bar",
+        "find": "inside &= np.abs(along) <= length / 2",
+        "replace": "inside &= np.abs(along) <= length // 2",
+        "loses": {"test_make_bar"},
+    },
+    {
+        "name": "width halved with //",
+        "cell": "make_bar",
+        "find": "inside = np.abs(across - position) <= width / 2",
+        "replace": "inside = np.abs(across - position) <= width // 2",
+        "loses": {"test_make_bar"},
+    },
+    {  # every earlier test's dot product was a whole number
+        "name": "dot product truncated to an int",
+        "cell": "simple_cell_response",
+        "find": "return float(max(0.0, np.sum(image * receptive_field)))",
+        "replace": "return float(max(0, int(np.sum(image * receptive_field))))",
+        "loses": {"test_simple_cell_response"},
+    },
+    {
+        "name": "angles truncated to whole degrees",
+        "cell": "tuning_curve",
+        "find": "respond(stimulus(angle))",
+        "replace": "respond(stimulus(int(angle)))",
+        "loses": {"test_tuning_curve"},
+    },
+    {
+        "name": "angles read as integers",
+        "cell": "preferred_orientation",
+        "find": "angles = np.asarray(angles, dtype=float)",
+        "replace": "angles = np.asarray(angles, dtype=int)",
+        "loses": {"test_preferred_orientation"},
+    },
+    {  # np.fmod keeps the sign of a negative angle
+        "name": "np.fmod instead of % 180",
+        "cell": "preferred_orientation",
+        "find": "return float(angles[int(np.argmax(responses))] % 180)",
+        "replace": "return float(np.fmod(angles[int(np.argmax(responses))], 180))",
+        "loses": {"test_preferred_orientation"},
+    },
+    {  # right when exercise 3 is right, but the function passed in is ignored
+        "name": "simple_cell_response called instead of response",
+        "cell": "complex_cell_response",
+        "find": "best = max(best, response(image[r:r + h, c:c + w], receptive_field))",
+        "replace": "best = max(best, simple_cell_response(image[r:r + h, c:c + w], receptive_field))",
+        "loses": {"test_complex_cell_response"},
     },
 ]

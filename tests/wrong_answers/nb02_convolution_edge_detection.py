@@ -38,6 +38,13 @@ CASES = [
         "replace": "return (hi - lo) * (x - x.min()) / span",
         "loses": {"test_minmax_normalize"},
     },
+    {  # floor division: every input the visible tests use divides evenly
+        "name": "floor division",
+        "cell": "minmax_normalize",
+        "find": "return lo + (hi - lo) * (x - x.min()) / span",
+        "replace": "return lo + (hi - lo) * (x - x.min()) // span",
+        "loses": {"test_minmax_normalize"},
+    },
     {  # np.full takes its dtype from the fill value: the int 0 gives an int array
         "name": "constant input returned as integers",
         "cell": "minmax_normalize",
@@ -72,5 +79,12 @@ CASES = [
         "find": "(r + i) * W + (c + j)",
         "replace": "(r + i) * kw + (c + j)",
         "loses": {"test_conv_matrix"},
+    },
+    {  # every direction the earlier tests used was a whole number of degrees
+        "name": "direction rounded to whole degrees",
+        "cell": "sobel_gradient",
+        "find": "np.degrees(np.arctan2(gy, gx))",
+        "replace": "np.round(np.degrees(np.arctan2(gy, gx)))",
+        "loses": {"test_sobel_gradient"},
     },
 ]
