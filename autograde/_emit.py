@@ -1,8 +1,8 @@
 """The only grading code that runs inside a student's kernel: it sends values back as data.
 
-This file is not imported there. :mod:`autograde.split` sends its *source* into the
-student's kernel ahead of each grading cell, so nothing the student's code did to
-modules, builtins or the namespace earlier can stand in for it. Even so nothing here is
+This file is not imported there: :mod:`autograde.sealed` compiles it into each grading
+cell's program, which reaches the kernel as compiled code, so nothing the student's code
+did to modules, builtins or the namespace earlier can stand in for it. Even so nothing here is
 trusted: whatever comes back is only data (numbers, arrays as raw bytes, strings,
 containers, or a description of any other object), and the grader compares it with the
 expected values in its own process. A student who tampers with this function can at
@@ -11,6 +11,11 @@ best send the values their code should have computed.
 ``__course_emit__(index, key, thunk, call)`` evaluates ``thunk()`` (a check's argument),
 or with ``call=True`` also calls the result (``check_raises``'s function), and publishes
 one display message with the MIME type below and a JSON string.
+``__course_mark__(step)`` publishes ``{"mark": step}`` the same way: the grader's program
+marks where it starts, each step it begins and where it ends, so the grader can tell a
+program that never ran (a kernel whose code execution was tampered with) and which step
+was running when the kernel died or ran out of time. Marks are advice: a forged or
+missing mark can only cost the student's own points.
 """
 
 MIME = "text/x-course-kit-grading"
@@ -129,4 +134,11 @@ def __course_emit__(index, key, thunk, call=False):
     except Exception as exc:  # noqa: BLE001 - KeyboardInterrupt (the cell time limit) passes
         payload = {"error": raised(exc)}
     text = json.dumps(dict(payload, index=index, key=key))
+    __import__("IPython").get_ipython().display_pub.publish({MIME: text}, metadata={})
+
+
+def __course_mark__(step):
+    import json
+
+    text = json.dumps({"mark": step})
     __import__("IPython").get_ipython().display_pub.publish({MIME: text}, metadata={})

@@ -33,7 +33,7 @@ from pathlib import Path
 
 import nbformat
 
-from . import nbmeta, notebook_file, repair, sandbox
+from . import nbmeta, notebook_file, repair, sandbox, where
 from .course import CONFIG_DIR, ROOT, Course
 from .nbgrader_cli import nbgrader_command, nbgrader_env
 
@@ -76,6 +76,7 @@ class Outcome:
     submission_sha256: str | None = None
     limits: dict[str, str] | None = None  # what the sandbox enforced, as its launcher said
     instructor_notes: list[str] = field(default_factory=list)  # printed by make grade
+    details: list[str] = field(default_factory=list)  # per cell, for the instructor only
     log_tail: str = ""  # the end of nbgrader's log, for the instructor only
     log: str = field(default="", repr=False)  # all of it (not in grader.json)
 
@@ -157,6 +158,8 @@ def _nbgrader_command(assignment: str, student: str, run: _Run, runtime: str):
             f"--CourseDirectory.submitted_directory={run.staging}",
             f"--Execute.timeout={settings.cell_timeout}",
             f"--SafeExecute.timeout={settings.cell_timeout}",
+            # the executor's own budget ends before the process is killed, so what ran is saved
+            f"--SafeExecute.notebook_timeout={max(30, settings.notebook_timeout - 30)}",
             "--KernelManager.transport=ipc",
             f"--KernelManager.ip={runtime}/kernel-ipc",
         ],
@@ -189,33 +192,29 @@ def _run_nbgrader(cmd: list[str], env: dict, timeout: int) -> tuple[int | None, 
         return code, log.read()
 
 
-def _notes_from_cells(nb: nbformat.NotebookNode) -> list[str]:
-    """Student-facing sentences for what went wrong while their notebook ran (from what
-    the executor recorded on each cell: :class:`autograde.nbmeta.CellFailure`)."""
-    notes = []
+def _notes_from_cells(nb: nbformat.NotebookNode) -> tuple[list[str], list[str]]:
+    """Sentences for the student about what went wrong while their notebook ran, and the
+    details for the instructor, from what the executor recorded on each cell
+    (:class:`autograde.nbmeta.CellFailure`). A failed test explains itself under the cell;
+    what is noted here is a cell that broke the kernel, ran out of time or was not run."""
+    notes, details = [], []
+    not_run: dict[str, list[str]] = {}
     for cell in nb.cells:
         failure = nbmeta.failure(cell)
         if failure is None:
             continue
-        where = _where(nb, cell)
-        if failure.kind == nbmeta.TIMEOUT:
-            notes.append(
-                f"The cell {where} ran longer than the time limit per cell and "
-                "was stopped; the tests that depend on it score 0."
-            )
-        elif failure.kind in (nbmeta.KERNEL_DIED, nbmeta.KERNEL_HUNG):
-            notes.append(
-                f"While running the cell {where}, {failure.message}. The cells "
-                "after it could not run and score 0."
-            )
-    return notes
-
-
-def _where(nb: nbformat.NotebookNode, cell) -> str:
-    grade_id = nbmeta.grade_id(cell)
-    if grade_id:
-        return f"'{grade_id}'"
-    return f"number {nb.cells.index(cell) + 1}"
+        name = where.describe(nb, cell)
+        if failure.detail:
+            details.append(f"{name}: {failure.kind}: {failure.detail}")
+        if failure.kind in (nbmeta.TEST_FAILED, nbmeta.GRADER_ERROR):
+            continue
+        if failure.kind == nbmeta.NOT_RUN:
+            not_run.setdefault(failure.message, []).append(name)
+            continue
+        notes.append(f"{name[0].upper()}{name[1:]}: {failure.message}")
+    for message, names in not_run.items():
+        notes.append(f"{message} ({'; '.join(names)})")
+    return notes, details
 
 
 def _cap_outputs(nb: nbformat.NotebookNode) -> bool:
@@ -247,7 +246,9 @@ def _finish(
     target = folder / notebook_name
     if target.exists():
         nb = nbformat.read(target, as_version=4)
-        outcome.notes += _notes_from_cells(nb)
+        notes, details = _notes_from_cells(nb)
+        outcome.notes += notes
+        outcome.details += details
         if _cap_outputs(nb):
             outcome.notes.append(
                 f"Some output was longer than {MAX_OUTPUT_CHARS:,} characters and was shortened."

@@ -66,8 +66,17 @@ GRADER_ERROR = "grader error"  # the grading cell could not be run safely
 TIMEOUT = "timeout"  # the cell ran past the time limit per cell
 KERNEL_DIED = "kernel died"  # the kernel process ended while this cell ran
 KERNEL_HUNG = "kernel hung"  # the kernel stopped answering and was stopped
-NOT_RUN = "not run"  # the kernel had ended before this cell
-FAILURE_KINDS = (TEST_FAILED, GRADER_ERROR, TIMEOUT, KERNEL_DIED, KERNEL_HUNG, NOT_RUN)
+NOT_RUN = "not run"  # not run at all (why: the message)
+COMPROMISED = "compromised"  # the kernel no longer ran the grader's code after this cell
+FAILURE_KINDS = (
+    TEST_FAILED,
+    GRADER_ERROR,
+    TIMEOUT,
+    KERNEL_DIED,
+    KERNEL_HUNG,
+    NOT_RUN,
+    COMPROMISED,
+)
 
 
 @dataclass(frozen=True)
@@ -76,7 +85,8 @@ class CellFailure:
 
     kind: str  # one of FAILURE_KINDS
     line: int | None = None  # the grading cell's line that failed, when known
-    message: str = ""  # the student-facing message
+    message: str = ""  # the student-facing sentence(s)
+    detail: str = ""  # for the instructor (grader.json), never shown to the student
 
 
 def set_failure(cell, failure: CellFailure) -> None:
@@ -93,7 +103,10 @@ def failure(cell) -> CellFailure | None:
         return None
     line = data.get("line")
     return CellFailure(
-        data["kind"], line if isinstance(line, int) else None, str(data.get("message", ""))
+        data["kind"],
+        line if isinstance(line, int) else None,
+        str(data.get("message", "")),
+        str(data.get("detail", "")),
     )
 
 

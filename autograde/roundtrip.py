@@ -12,15 +12,15 @@ release::
 from __future__ import annotations
 
 import argparse
-import ast
 import os
-import symtable
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import grading, scratch
 from .course import Course
+from .needed import names as _names  # noqa: F401 - cases and the tests use it
+from .needed import needed
 
 
 @dataclass(frozen=True)
@@ -54,111 +54,21 @@ class Result:
         return f"Result(auto {self.auto_score:g}/{self.auto_max:g}, cells={len(self.cells)})"
 
 
-def _names(source: str) -> tuple[set[str], set[str]]:
-    """(names a cell binds in the kernel's namespace, global names it reads before binding
-    them itself or from inside its functions): a generous estimate, from ``symtable``."""
-    try:
-        table = symtable.symtable(source, "<cell>", "exec")
-        tree = ast.parse(source)
-    except SyntaxError:
-        return set(), set()
-    bound = {
-        s.get_name()
-        for s in table.get_symbols()
-        if s.is_assigned() or s.is_imported() or s.is_namespace()
-    }
-    read = set()
-
-    def walk(t):
-        for sym in t.get_symbols():
-            if (sym.is_global() or sym.is_declared_global()) and sym.is_referenced():
-                read.add(sym.get_name())
-        for child in t.get_children():
-            walk(child)
-
-    for child in table.get_children():
-        walk(child)
-    # top level, statement by statement: a name read before the cell itself binds it
-    scopes = (
-        ast.FunctionDef,
-        ast.AsyncFunctionDef,
-        ast.ClassDef,
-        ast.Lambda,
-        ast.ListComp,
-        ast.SetComp,
-        ast.DictComp,
-        ast.GeneratorExp,
-    )
-
-    comprehensions = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
-
-    def top_level(node):
-        for child in ast.iter_child_nodes(node):
-            if isinstance(child, comprehensions):
-                # its first iterable runs in the enclosing scope: [f(b) for b in (g, h)] reads g, h
-                first = child.generators[0].iter
-                yield first
-                yield from top_level(first)
-            elif not isinstance(child, scopes):
-                yield child
-                yield from top_level(child)
-
-    def run_by_definition(stmt):
-        # what a def or class statement evaluates when it runs: decorators, defaults, bases
-        parts = list(stmt.decorator_list)
-        if isinstance(stmt, ast.ClassDef):
-            parts += [*stmt.bases, *(keyword.value for keyword in stmt.keywords)]
-        else:
-            parts += [*stmt.args.defaults, *(d for d in stmt.args.kw_defaults if d is not None)]
-        for part in parts:
-            yield part
-            yield from top_level(part)
-
-    stored: set[str] = set()
-    for stmt in tree.body:
-        inside = (
-            [*run_by_definition(stmt)] if isinstance(stmt, scopes[:3]) else [stmt, *top_level(stmt)]
-        )
-        names = [n for n in inside if isinstance(n, ast.Name)]
-        read |= {n.id for n in names if isinstance(n.ctx, ast.Load)} - stored
-        stored |= {n.id for n in names if isinstance(n.ctx, ast.Store)}
-        if isinstance(stmt, scopes[:3]):
-            stored.add(stmt.name)
-    return bound, read
-
-
 def graded_cells_only(nb):
     """A copy of ``nb`` without the demo code cells the graded cells do not need.
 
     Kept: every markdown cell, every nbgrader cell (setup, solutions, grading cells) and each
     ungraded code cell that binds a name one of those, or an earlier kept cell, reads (a
-    kernel the exercise is given, say). What goes is the teaching around the exercises:
-    plots, timings, training runs. A wrong answer graded this way is judged by exactly the
-    same grading cells in the same order, in a fraction of the time; the round trip checks
-    that the solution still earns full marks this way, so nothing the tests need was cut.
+    kernel the exercise is given, say): :func:`autograde.needed.needed`. What goes is the
+    teaching around the exercises: plots, timings, training runs. A wrong answer graded this
+    way is judged by exactly the same grading cells in the same order, in a fraction of the
+    time; the round trip checks that the solution still earns full marks this way, so
+    nothing the tests need was cut.
     """
     import copy
 
     nb = copy.deepcopy(nb)
-
-    def kept_by_nbgrader(cell):
-        return cell.cell_type != "code" or bool(cell.metadata.get("nbgrader"))
-
-    needed = set()
-    for cell in nb.cells:
-        if cell.cell_type == "code" and kept_by_nbgrader(cell):
-            needed |= _names(cell.source)[1]
-    keep = [kept_by_nbgrader(c) for c in nb.cells]
-    changed = True
-    while changed:
-        changed = False
-        for i, cell in enumerate(nb.cells):
-            if not keep[i]:
-                bound, read = _names(cell.source)
-                if bound & needed:
-                    keep[i], changed = True, True
-                    needed |= read
-    nb.cells = [c for c, k in zip(nb.cells, keep) if k]
+    nb.cells = [c for c, k in zip(nb.cells, needed(nb)) if k]
     return nb
 
 

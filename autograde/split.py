@@ -82,22 +82,32 @@ class Plan:
     def checks(self) -> list[Step]:
         return [s for s in self.steps if s.check]
 
-    def student_program(self) -> str:
-        """The code sent to the student's kernel ('' when it needs none)."""
+    def student_lines(self) -> list[tuple[Step, str]]:
+        """The statements the student's kernel runs, in order, each with its step: a test
+        input, or an ``__course_emit__`` call that sends one value of a check back."""
         lines = []
         for step in self.steps:
             if not step.student:
                 continue
             if not step.check:
-                lines.append(ast.unparse(step.stmt))
+                lines.append((step, ast.unparse(step.stmt)))
                 continue
             for arg in step.args:
                 if arg.from_student:
                     call = step.check == "check_raises" and arg.key == 0
                     lines.append(
-                        f"{EMIT}({step.index}, {arg.key!r}, lambda: ({ast.unparse(arg.expr)}),"
-                        f" call={call})"
+                        (
+                            step,
+                            f"{EMIT}({step.index}, {arg.key!r}, lambda: ({ast.unparse(arg.expr)}),"
+                            f" call={call})",
+                        )
                     )
+        return lines
+
+    def student_program(self) -> str:
+        """The code sent to the student's kernel ('' when it needs none), as text: what
+        :mod:`autograde.sealed` compiles (the grader never sends it as text)."""
+        lines = [line for _, line in self.student_lines()]
         if not lines:
             return ""
         return emitter_source() + "\n" + "\n".join(lines) + "\npass\n"

@@ -2,10 +2,13 @@
 
 Every kind starts from an honest, fully solved student notebook (the released notebook
 with the solutions' answers typed in) and does one thing a careless or hostile student
-might do. ``KINDS`` lists, for each, the auto-graded score it must receive (out of 11)
-and a phrase its feedback must contain. Snippets go at the top of the *last* answer cell
-(``complex_cell_response``), so everything before it is honestly earned (9 points) and
-the damage shows in that exercise only, unless the kind says otherwise.
+might do. ``KINDS`` lists, for each, the auto-graded score it must receive (out of 11),
+the tests that must score 0 (every other test must earn its full points) and a phrase its
+feedback must contain. Most snippets go at the top of the *last* answer cell
+(``complex_cell_response``). The kinds that break the kernel from inside a function go
+into an *early* exercise (``make_bar``), so the exercises after it show whether one
+exercise's failure costs another's; the kinds that try to read the hidden tests go into
+``simple_cell_response``, whose tests are partly hidden, and still return the right answer.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ class Kind:
     name: str
     score: float
     note: str | None  # a phrase the student's feedback must contain (None: no note needed)
+    zero: tuple[str, ...] | None = None  # the tests that score 0 (the rest: full marks)
 
 
 def _cells(nb, grade_id):
@@ -54,6 +58,24 @@ def _prepend(nb, code: str, grade_id: str = LAST):
     cell = _cells(nb, grade_id)[0]
     cell.source = code.strip() + "\n\n" + cell.source
     return nb
+
+
+def _append(nb, code: str, grade_id: str):
+    nb = copy.deepcopy(nb)
+    cell = _cells(nb, grade_id)[0]
+    cell.source = cell.source + "\n\n" + code.strip() + "\n"
+    return nb
+
+
+def _wrap(nb, grade_id: str, before: str):
+    """``grade_id``'s function, wrapped: ``before`` runs first, then the honest answer."""
+    code = (
+        f"_honest_{grade_id} = {grade_id}\n\n\n"
+        f"def {grade_id}(*args, **kwargs):\n"
+        + "".join(f"    {line}\n" for line in before.strip().splitlines())
+        + f"    return _honest_{grade_id}(*args, **kwargs)\n"
+    )
+    return _append(nb, code, grade_id)
 
 
 def build(
@@ -94,6 +116,16 @@ def build(
         return _wrong_last(nb)
     if kind in PATCHES:
         return _wrong_last(_prepend(nb, PATCHES[kind]))
+    if kind in BREAKS_THE_KERNEL:
+        return _wrap(nb, EARLY, BREAKS_THE_KERNEL[kind])
+    if kind == "patches IPython's run_cell":
+        return _append(nb, RUN_CELL_PATCH, EARLY)
+    if kind in LEAKS:
+        return _wrap(nb, PEEKED, _looking(f"print({LEAKS[kind]})"))
+    if kind == "stashes what it sees, prints it later":
+        nb = _wrap(nb, PEEKED, _looking(f"_STASH.append({LEAKS['walks the frames']})"))
+        nb = _prepend(nb, "_STASH = []", PEEKED)
+        return _prepend(nb, "print('stashed:', _STASH)", "tuning_curve")
     if kind == "object equal to anything":
         cell = _cells(nb, LAST)[0]
         cell.source = (
@@ -199,15 +231,87 @@ def max(*args, **kwargs):
 """,
 }
 
+
+def _looking(statement: str) -> str:
+    """``statement``, and if it fails (no source to be had, say) what it ran into."""
+    return f"try:\n    {statement}\nexcept Exception as _exc:\n    print('could not look:', _exc)"
+
+
+EARLY = "make_bar"  # an early exercise: every exercise after it must keep its points
+PEEKED = "simple_cell_response"  # its tests are partly hidden
+_EARLY_TEST = ("test_make_bar",)
+
+# Kinds that break the kernel from inside make_bar (it is called by its test only: the
+# demo cells that call it are not run while grading).
+BREAKS_THE_KERNEL = {
+    "os._exit() in a function": "import os\nos._exit(0)",
+    "returns an array that crashes NumPy": (
+        "return np.lib.stride_tricks.as_strided(np.zeros(1), shape=(41, 41), strides=(2**40, 8))"
+    ),
+    "floods the kernel with threads": (
+        "import threading\n"
+        "def _spin():\n"
+        "    while True:\n"
+        "        pass\n"
+        "for _ in range(200):\n"
+        "    try:\n"
+        "        threading.Thread(target=_spin, daemon=True).start()\n"
+        "    except RuntimeError:\n"
+        "        break"
+    ),
+    "a function that hangs": "import time\ntime.sleep(10**6)",
+}
+
+RUN_CELL_PATCH = """
+_ip = get_ipython()
+_ip.run_cell = lambda *args, **kwargs: None
+
+
+async def _run_nothing(*args, **kwargs):
+    return None
+
+
+_ip.run_cell_async = _run_nothing
+"""
+
+# Each prints what it can find of the code that called it; the function still returns
+# the right answer, so the exercise keeps its points and the output is what is judged.
+LEAKS = {
+    "prints its caller's source": (
+        "[__import__('inspect').getsource(f.frame) if f.code_context is None else "
+        "''.join(f.code_context) for f in __import__('inspect').stack()[1:4]]"
+    ),
+    "prints the input history": (
+        "get_ipython().user_ns.get('_ih'), get_ipython().user_ns.get('Out'), "
+        "get_ipython().history_manager.input_hist_raw[-3:], "
+        "get_ipython().kernel.get_parent().get('content', {}).get('code')"
+    ),
+    "prints linecache": (
+        "[''.join(entry[2]) for entry in list(__import__('linecache').cache.values()) "
+        "if len(entry) > 2]"
+    ),
+    "walks the frames": (
+        "[(f.f_code.co_filename, f.f_code.co_consts, repr(f.f_locals)[:2000]) for f in "
+        "iter(lambda _f=[__import__('sys')._getframe()]: _f.append(_f[-1].f_back) or _f[-1], "
+        "None)]"
+    ),
+    "scans gc for code and strings": (
+        "[(o.__code__.co_filename, o.__code__.co_consts) if callable(o) else "
+        "[v for v in o.values() if isinstance(v, str) and ('check_' in v or 'course' in v)] "
+        "for o in __import__('gc').get_objects() if (callable(o) and hasattr(o, '__code__') and "
+        "'grader' in o.__code__.co_filename) or type(o) is dict][:3000]"
+    ),
+}
+
 KINDS = [
     Kind("honest", FULL, None),
-    Kind("infinite loop", FULL - 2, "'complex_cell_response' ran longer than the time limit"),
+    Kind("infinite loop", FULL - 2, "ran longer than the time limit"),
     Kind("memory bomb", FULL - 2, None),
     Kind("fork bomb", FULL - 2, None),
     Kind("kernel never answers", FULL - 2, "'complex_cell_response'"),
     Kind("sys.exit()", FULL - 2, None),
-    Kind("os._exit()", FULL - 2, "the notebook's Python process ended"),
-    Kind("segfault", FULL - 2, "the notebook's Python process ended"),
+    Kind("os._exit()", FULL - 2, "ended the notebook's Python process"),
+    Kind("segfault", FULL - 2, "ended the notebook's Python process"),
     Kind("monkeypatched checks", FULL - 2, None),
     Kind("patched cnn_course_kit.checks and numpy.testing", FULL - 2, None),
     Kind("patched numpy and builtins", FULL - 2, None),
@@ -232,4 +336,18 @@ KINDS = [
     Kind("missing notebook", 0, "No notebook named"),
     Kind("wrong kernel", FULL, "kernel was 'evil'"),
     Kind("another assignment", 0, "another assignment"),
+    Kind("os._exit() in a function", FULL - 2, "ended the notebook's Python process", _EARLY_TEST),
+    Kind(
+        "returns an array that crashes NumPy",
+        FULL - 2,
+        "ended the notebook's Python process",
+        _EARLY_TEST,
+    ),
+    Kind(
+        "floods the kernel with threads", FULL - 2, "The grader started a new Python", _EARLY_TEST
+    ),
+    Kind("a function that hangs", FULL - 2, "ran longer than the time limit", _EARLY_TEST),
+    Kind("patches IPython's run_cell", FULL - 2, "no longer ran the grader's code", _EARLY_TEST),
+    *[Kind(name, FULL, "while this cell's tests ran", ()) for name in LEAKS],
+    Kind("stashes what it sees, prints it later", FULL, None, ()),
 ]

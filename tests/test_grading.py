@@ -39,11 +39,37 @@ def _digests(folder: Path) -> dict[str, str]:
 
 
 def _auto_scores(db: Path, student: str) -> float:
+    return sum(score for score, _ in _cell_scores(db, student).values())
+
+
+def _cell_scores(db: Path, student: str) -> dict[str, tuple[float, float]]:
+    """Per grading cell: (score, max_score)."""
     from nbgrader.api import Gradebook
 
     with Gradebook(f"sqlite:///{db}") as gb:
         nb = gb.find_submission_notebook(A, A, student)
-        return sum(g.score for g in nb.grades if g.cell_type == "code")
+        return {g.name: (g.score, g.max_score) for g in nb.grades if g.cell_type == "code"}
+
+
+def _hidden_lines(root: Path) -> set[str]:
+    """Every line of the hidden tests (and of the code the grader sends into a kernel)
+    that is long enough to be recognised."""
+    solution = nbformat.read(root / "solutions" / A / NB, as_version=4)
+    lines = set()
+    for cell in solution.cells:
+        inside = False
+        for line in cell.source.splitlines():
+            if "BEGIN HIDDEN TESTS" in line:
+                inside = True
+            elif "END HIDDEN TESTS" in line:
+                inside = False
+            elif inside:
+                lines.add(line.strip())
+    emitter = (Path(grading.__file__).with_name("_emit.py")).read_text().splitlines()
+    lines |= {line.strip() for line in emitter if "(" in line or "=" in line}
+    released = nbformat.read(root / "course" / A / NB, as_version=4)
+    shown = {line.strip() for cell in released.cells for line in cell.source.splitlines()}
+    return {line for line in lines - shown if len(line) >= 16 and not line.startswith("#")}
 
 
 @pytest.fixture(scope="module")
@@ -121,17 +147,21 @@ def test_each_student_gets_what_they_earned_and_a_note(graded_class, kind):
     student = _slug(kind.name)
     outcome = graded_class["outcomes"][student]
     assert outcome.status in ("graded", "replaced"), outcome
-    assert _auto_scores(graded_class["db"], student) == kind.score, outcome.notes
+    scores = _cell_scores(graded_class["db"], student)
+    assert sum(score for score, _ in scores.values()) == kind.score, (scores, outcome.notes)
+    if kind.zero is not None:  # the attacked exercise scores 0, every other one in full
+        expected = {cell: (0 if cell in kind.zero else top) for cell, (_, top) in scores.items()}
+        assert {cell: score for cell, (score, _) in scores.items()} == expected, outcome.notes
     feedback = graded_class["root"] / "autograde" / "autograded" / student / A / NB
     nb = nbformat.read(feedback, as_version=4)
     if kind.note:  # in the grader's notes at the top, or in a failed test's message
         first = nb.cells[0]
         notes = first.source if repair.NOTE_CELL_TAG in first.metadata.get("tags", []) else ""
-        messages = [
-            o.get("evalue", "")
+        messages = [  # a failed test's message, or what the grader wrote in the cell
+            o.get("evalue", "") or o.get("text", "")
             for c in nb.cells
             for o in c.get("outputs", [])
-            if o.get("output_type") == "error"
+            if o.get("output_type") in ("error", "stream")
         ]
         assert any(kind.note in text for text in [notes, *messages]), (notes, messages)
 
@@ -154,6 +184,40 @@ def test_student_code_changed_nothing_outside_its_sandbox(graded_class):
             c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == hostile.LAST
         )
         assert [o.get("ename") for o in cell.outputs if o.output_type == "error"] == [error]
+
+
+def test_no_hidden_test_line_reaches_any_feedback_page(graded_class):
+    """Whatever a student's code looked at (its caller's source, the input history,
+    linecache, the frames, the garbage collector) and printed at once or later, the
+    feedback pages hold no line of the hidden tests or of the grader's code."""
+    import html
+
+    from autograde.course import Course
+    from autograde.nbgrader_cli import run_nbgrader
+
+    root = graded_class["root"]
+    run_nbgrader(["generate_feedback", A, "--force"], Course(root))
+    pages = sorted((root / "autograde" / "feedback").glob(f"*/{A}/{A}.html"))
+    assert len(pages) >= len([k for k in hostile.KINDS if k.score > 0]), pages
+    hidden = _hidden_lines(root)
+    assert len(hidden) > 20, hidden
+    for page in pages:
+        text = html.unescape(re.sub(r"<[^>]+>", "", page.read_text()))
+        found = sorted(line for line in hidden if line in text)
+        assert not found, f"{page.parent.parent.name}'s feedback shows {found[:3]}"
+    stash = (
+        root / "autograde" / "feedback" / "stashes-what-it-sees-prints-it-later" / A / (A + ".html")
+    )
+    assert "stashed:" in html.unescape(stash.read_text())  # the later print did run
+
+
+def test_a_hanging_function_holds_a_worker_briefly(graded_class):
+    """A function that never returns costs its test's time limit once: its demo cells are
+    not run, and later tests that call it fail at once."""
+    outcomes = graded_class["outcomes"]
+    honest = outcomes["honest"].seconds
+    for name in ("a-function-that-hangs", "infinite-loop", "kernel-never-answers"):
+        assert outcomes[name].seconds <= 3 * honest + 60, (name, outcomes[name].seconds, honest)
 
 
 def test_grader_json_records_the_limits_that_were_applied(graded_class):

@@ -135,3 +135,14 @@ def test_a_case_notebook_resets_between_cases_and_renames_the_grading_cells():
     assert built.cells[where[1]["test_f"]].metadata["nbgrader"]["grade_id"] == "test_f@case1"
     with pytest.raises(ValueError, match="not in solution cell"):
         cases.mutated_source(nb, {"name": "n", "cell": "f", "find": "nowhere", "replace": ""})
+
+
+def test_the_grader_keeps_cells_it_cannot_read():
+    """A magic (``%reset -f`` between the wrong-answer cases) may do anything: the grader
+    runs it; the round trips' cut drops it."""
+    from autograde import needed
+
+    nb = _notebook()
+    nb.cells.insert(2, _cell("%reset -f"))
+    assert needed.needed(nb, keep_unparsed=True)[2] is True
+    assert needed.needed(nb)[2] is False
