@@ -6,7 +6,7 @@
 #   make update-notebooks  bring in new/updated notebooks; never touches ones you edited
 #   make test              the whole test suite, smoke profile, offline (what CI runs)
 #   make test-quick        only the quick tests (pytest -m "not slow")
-#   make release           regenerate course/ from solutions/; publish if COURSE_EXCHANGE is set
+#   make release           regenerate course/ from solutions/, time each solution in the grader; publish if COURSE_EXCHANGE is set
 #   make collect A=..      submissions from the exchange (or FROM=download.zip [ROSTER=class.csv] from an LMS)
 #   make grade A=..        autograde them: sandboxed, parallel, resumable (ARGS=--force ...)
 #   make grader-image      build the container image for ARGS="--isolation docker --image ..."
@@ -139,7 +139,7 @@ ROSTER ?=
 ARGS ?=
 
 release: $(VENV)/.installed-$(TF)
-	$(BIN)/python -m autograde release $(A)
+	$(BIN)/python -m autograde release $(A) $(ARGS)
 
 collect: $(VENV)/.installed-$(TF)
 	$(BIN)/python -m autograde collect $(A) $(if $(FROM),--from "$(FROM)") $(if $(ROSTER),--roster "$(ROSTER)") $(ARGS)

@@ -23,7 +23,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from . import collect, edition, grading, header, release, report, sandbox
+from . import collect, edition, grading, header, release, report, sandbox, timings
 from .course import ROOT, Course
 from .nbgrader_cli import nbgrader_env, run_nbgrader
 
@@ -37,10 +37,11 @@ def _nbgrader(ns, args: list[str]) -> None:
     run_nbgrader(args, Course(ns.root), db_url=_db_url(ns))
 
 
-def cmd_release(ns) -> None:
+def cmd_release(ns) -> int:
     """Regenerate course/, record the tests in the gradebook, publish to the exchange."""
     if header.update_readme(ns.root / "README.md"):
         print("updated the Colab and Binder badges in README.md")
+    untimed: list[str] = []
     for name in ns.assignments or Course(ns.root).assignments():
         if release.update_headers(name, source=ns.root / "solutions"):
             print(f"updated the header cells (badges, Colab install) of solutions/{name}")
@@ -58,9 +59,23 @@ def cmd_release(ns) -> None:
                     f"--CourseDirectory.release_directory={tmp}",
                 ],
             )
+        if not ns.no_timing:
+            try:
+                timings.ensure(Course(ns.root), name)
+            except (ValueError, RuntimeError, OSError) as exc:
+                untimed.append(name)
+                print(f"error: {exc}", file=sys.stderr)
         if ns.publish or os.environ.get("COURSE_EXCHANGE"):
             _nbgrader(ns, ["release_assignment", name, "--force"])
             print(f"published {name} to the exchange ({os.environ.get('COURSE_EXCHANGE')})")
+    if untimed:
+        print(
+            f"error: released, but not timed: {', '.join(untimed)} (make grade uses the fixed "
+            "time limits for them until make release times them)",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
 
 
 def _positive(text: str) -> int:
@@ -147,6 +162,8 @@ def cmd_grade(ns) -> int:
         max_notebook_mb=ns.max_notebook_mb,
         cell_timeout=ns.cell_timeout,
         notebook_timeout=ns.notebook_timeout,
+        fixed_limits=ns.fixed_limits,
+        time_scale=ns.time_scale,
         limits=limits,
         root=ns.root,
         db_url=_db_url(ns),
@@ -238,9 +255,22 @@ def _grade_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--image", default=defaults.image, help="the grader image, with --isolation docker/podman"
     )
+    p.add_argument(
+        "--fixed-limits",
+        action="store_true",
+        help="every cell gets --cell-timeout and every submission --notebook-timeout, instead "
+        "of limits sized to the solution's measured times (make release measures them)",
+    )
+    p.add_argument(
+        "--time-scale",
+        type=float,
+        default=defaults.time_scale,
+        help="multiply the sized limits (a grading machine slower than the one make release "
+        "timed on; default %(default)s)",
+    )
     for flag, value, unit in (
-        ("--cell-timeout", defaults.cell_timeout, "seconds per cell"),
-        ("--notebook-timeout", defaults.notebook_timeout, "seconds per submission"),
+        ("--cell-timeout", defaults.cell_timeout, "seconds per cell, at most"),
+        ("--notebook-timeout", defaults.notebook_timeout, "seconds per submission, at most"),
         ("--cpu-seconds", limits.cpu_seconds, "CPU seconds per kernel"),
         ("--memory-mb", limits.memory_mb, "MB of memory per kernel"),
         ("--max-processes", limits.max_processes, "processes and threads per kernel"),
@@ -264,6 +294,11 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("release", help=cmd_release.__doc__)
     p.add_argument("assignments", nargs="*")
     p.add_argument("--publish", action="store_true", help="publish even without COURSE_EXCHANGE")
+    p.add_argument(
+        "--no-timing",
+        action="store_true",
+        help="do not time the solution in the grader (make grade then uses the fixed limits)",
+    )
     p.set_defaults(run=cmd_release)
     p = sub.add_parser("collect", help=cmd_collect.__doc__)
     p.add_argument("assignment")

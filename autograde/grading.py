@@ -33,13 +33,15 @@ from pathlib import Path
 
 import nbformat
 
-from . import nbmeta, notebook_file, repair, sandbox, where
+from . import nbmeta, notebook_file, repair, sandbox, timings, where
 from .course import CONFIG_DIR, ROOT, Course
 from .nbgrader_cli import nbgrader_command, nbgrader_env
 
 MAX_OUTPUT_CHARS = 20_000  # per output in the autograded notebook (the feedback page)
 
 
+# The ceilings; within them, each cell and submission gets a limit sized to the solution's
+# own time (autograde.timings), unless fixed_limits.
 CELL_TIMEOUT_S = 120  # per cell: the default of make grade, the formgrader and nbgrader
 NOTEBOOK_TIMEOUT_S = 900  # per submission, everything included
 
@@ -50,6 +52,8 @@ class GradingSettings:
 
     cell_timeout: int = CELL_TIMEOUT_S
     notebook_timeout: int = NOTEBOOK_TIMEOUT_S
+    fixed_limits: bool = False  # the two above as they are, not sized to the solution's times
+    time_scale: float = 1.0  # sized limits x this (a grading machine slower than release's)
     workers: int = os.cpu_count() or 1
     force: bool = False  # re-grade submissions graded before
     unsafe: bool = False  # grade without the sandbox (must be asked for)
@@ -77,6 +81,9 @@ class Outcome:
     limits: dict[str, str] | None = None  # what the sandbox enforced, as its launcher said
     instructor_notes: list[str] = field(default_factory=list)  # printed by make grade
     details: list[str] = field(default_factory=list)  # per cell, for the instructor only
+    time_limits: dict[str, str] | None = None  # the time limits this submission had
+    cell_seconds: dict[str, float] = field(default_factory=dict)  # how long each cell took
+    whole_number_tests: list[str] = field(default_factory=list)  # see verdict.whole_numbers_only
     log_tail: str = ""  # the end of nbgrader's log, for the instructor only
     log: str = field(default="", repr=False)  # all of it (not in grader.json)
 
@@ -94,6 +101,8 @@ class _Run:
     env: dict[str, str]  # nbgrader's environment
     runtime_root: Path  # each student's runtime folder is made in here
     staging: str  # this batch's folder of repaired copies (course-relative)
+    budget: timings.Budget  # the time limits
+    limits_file: Path  # the per-cell ones, for the executor
 
 
 def _sha256(path: Path) -> str | None:
@@ -158,8 +167,9 @@ def _nbgrader_command(assignment: str, student: str, run: _Run, runtime: str):
             f"--CourseDirectory.submitted_directory={run.staging}",
             f"--Execute.timeout={settings.cell_timeout}",
             f"--SafeExecute.timeout={settings.cell_timeout}",
+            f"--SafeExecute.limits_file={run.limits_file}",
             # the executor's own budget ends before the process is killed, so what ran is saved
-            f"--SafeExecute.notebook_timeout={max(30, settings.notebook_timeout - 30)}",
+            f"--SafeExecute.notebook_timeout={_executor_budget(run.budget.notebook)}",
             "--KernelManager.transport=ipc",
             f"--KernelManager.ip={runtime}/kernel-ipc",
         ],
@@ -169,6 +179,11 @@ def _nbgrader_command(assignment: str, student: str, run: _Run, runtime: str):
     if kernel:
         cmd += [f"--Execute.kernel_name={kernel}", f"--SafeExecute.kernel_name={kernel}"]
     return cmd
+
+
+def _executor_budget(notebook: int) -> int:
+    """The executor's share of a submission's time: the rest saves the grades."""
+    return notebook - max(10, min(30, notebook // 4))
 
 
 def _run_nbgrader(cmd: list[str], env: dict, timeout: int) -> tuple[int | None, str]:
@@ -246,6 +261,11 @@ def _finish(
     target = folder / notebook_name
     if target.exists():
         nb = nbformat.read(target, as_version=4)
+        kit = nb.metadata.get("course_kit", {})
+        outcome.cell_seconds = kit.pop("cell_seconds", {})
+        outcome.whole_number_tests = kit.pop("whole_number_tests", [])
+        if not nb.metadata.get("course_kit", True):
+            del nb.metadata["course_kit"]
         notes, details = _notes_from_cells(nb)
         outcome.notes += notes
         outcome.details += details
@@ -280,11 +300,12 @@ def grade_one(assignment: str, student: str, run: _Run) -> Outcome:
         "replaced" if fixed.replaced else "graded",
         list(fixed.notes),
         submission_sha256=digest,
+        time_limits=run.budget.describe(),
     )
     with tempfile.TemporaryDirectory(prefix=f"{student[:20]}-", dir=run.runtime_root) as runtime:
         env = dict(run.env, JUPYTER_RUNTIME_DIR=runtime)
         cmd = _nbgrader_command(assignment, student, run, runtime)
-        code, log = _run_nbgrader(cmd, env, settings.notebook_timeout)
+        code, log = _run_nbgrader(cmd, env, run.budget.notebook)
         if run.kernel and settings.isolation != "bwrap":
             sandbox.remove_containers(settings.isolation, Path(runtime).name)
     outcome.log, outcome.log_tail = log, log[-4000:]
@@ -300,7 +321,7 @@ def grade_one(assignment: str, student: str, run: _Run) -> Outcome:
         outcome.status = "failed"
         outcome.notes.append(
             f"Grading your notebook took longer than "
-            f"{settings.notebook_timeout} s in total and was stopped."
+            f"{run.budget.notebook} s in total and was stopped."
         )
     elif code != 0:
         outcome.status = "failed"
@@ -389,6 +410,33 @@ def _progress(done: int, total: int, started: float, outcome: Outcome) -> str:
     )
 
 
+def time_budget(assignment: str, settings: GradingSettings, echo=print) -> timings.Budget:
+    """The time limits for grading ``assignment`` (see :mod:`autograde.timings`)."""
+    measured = None if settings.fixed_limits else timings.load(settings.course, assignment)
+    if not settings.fixed_limits and measured is None:
+        echo(
+            f"note: {assignment} has no up-to-date timing of its solution (make release "
+            f"A={assignment} measures it): grading with the fixed limits of "
+            f"{settings.cell_timeout} s per cell and {settings.notebook_timeout} s per submission"
+        )
+    return timings.budget(
+        measured, settings.cell_timeout, settings.notebook_timeout, settings.time_scale
+    )
+
+
+def points_lost(course: Course, assignment: str, student: str) -> list[str]:
+    """The graded cells of ``student``'s ``assignment`` that did not earn full marks."""
+    from nbgrader.api import Gradebook
+
+    with Gradebook(course.gradebook_url) as gb:
+        nb = gb.find_submission_notebook(assignment, assignment, student)
+        return [
+            f"{g.name} ({g.score:g}/{g.max_score:g})"
+            for g in nb.grades
+            if g.cell_type == "code" and g.max_score and (g.score or 0) < g.max_score
+        ]
+
+
 def grade(
     assignment: str,
     students: list[str] | None = None,
@@ -411,8 +459,15 @@ def grade(
     ):
         # this run's own staging folder: another run (another assignment) has its own
         kernel, env = _kernel_setup(settings, Path(tmp))
+        budget = time_budget(assignment, settings, echo)
         run = _Run(
-            settings, kernel, env, Path(tmp) / "runtime", str(Path(stage).relative_to(course.root))
+            settings,
+            kernel,
+            env,
+            Path(tmp) / "runtime",
+            str(Path(stage).relative_to(course.root)),
+            budget,
+            budget.write(Path(tmp) / "cell-limits.json"),
         )
         started = time.time()
         with ThreadPoolExecutor(max_workers=max(1, settings.workers)) as pool:

@@ -21,6 +21,10 @@ How a submission runs here, and why:
   the next cell. A student function that ran out of time or ended the kernel is not called
   again: later tests that call it fail at once. At most ``max_restarts`` fresh kernels per
   submission, and the whole notebook within ``notebook_timeout`` seconds.
+* **Limits sized to the notebook.** ``limits_file`` gives each cell its own time limit
+  (:mod:`autograde.timings`: a multiple of the solution's time for it); how long each
+  cell took is recorded in the notebook's metadata (``course_kit.cell_seconds``), which
+  the grader moves into ``grader.json``.
 
 Why a cell failed is recorded as data in the cell's metadata
 (:class:`autograde.nbmeta.CellFailure`: a sentence for the student, details for the
@@ -32,6 +36,7 @@ instructor), which the feedback page and the grader's notes read.
 from __future__ import annotations
 
 import ast
+import json
 import time
 
 import nbformat
@@ -39,9 +44,9 @@ from nbclient.exceptions import DeadKernelError
 from nbclient.util import ensure_async, run_sync
 from nbformat import NotebookNode
 from nbgrader.preprocessors import Execute
-from traitlets import Bool, Integer
+from traitlets import Bool, Integer, Unicode
 
-from . import nbmeta, needed, sealed, split, verdict
+from . import nbmeta, needed, sealed, split, timings, verdict
 from .feedback import BEGIN_HIDDEN
 
 KERNEL_DIED = "KernelDied"  # the error name of the outputs written for a broken kernel
@@ -98,6 +103,9 @@ class SafeExecute(Execute):
     notebook_timeout = Integer(
         0, help="Seconds for the whole notebook, restarts included (0: no limit)."
     ).tag(config=True)
+    limits_file = Unicode(
+        "", help="JSON with per-cell time limits: {'cells': {id: s}, 'default': s} (see timings)."
+    ).tag(config=True)
 
     def preprocess(self, nb, resources=None, km=None):
         nbmeta.clear_failures(nb)  # only this run's notes count
@@ -117,7 +125,25 @@ class SafeExecute(Execute):
         self._restarts = 0
         self._timed_out = False
         self._last_limit = self.timeout
-        return super().preprocess(nb, resources, km)
+        self._cell_limits: dict[str, int] = {}
+        self._default_limit = self.timeout
+        if self.limits_file:
+            with open(self.limits_file) as f:
+                limits = json.load(f)
+            self._cell_limits, self._default_limit = limits["cells"], limits["default"]
+        self._seconds: dict[str, float] = {}
+        self._whole_numbers: list[str] = []  # tests whose float checks expect whole numbers only
+        try:
+            return super().preprocess(nb, resources, km)
+        finally:
+            nb.metadata.setdefault("course_kit", {}).update(
+                cell_seconds=self._seconds, whole_number_tests=self._whole_numbers
+            )
+
+    def _limit_for(self, cell) -> int:
+        """This cell's own time limit: measured (limits_file), never above ``timeout``."""
+        limit = self._cell_limits.get(timings.cell_key(cell), self._default_limit)
+        return min(limit, self.timeout) if self.timeout else limit
 
     # ------------------------------------------------------------------ running one cell
 
@@ -214,7 +240,9 @@ class SafeExecute(Execute):
                 self.log.error("no new kernel: %r", exc)
                 return False
             for j in list(self._replay):
+                self._cell_timeout = self._limit_for(self.nb.cells[j])
                 outcome, _ = await self._run_aside(self.nb.cells[j].source, index)
+                self._cell_timeout = self._limit_for(self.nb.cells[index])
                 if outcome != "ok":
                     self._replay.remove(j)
                     self._broke(self.nb.cells[j], outcome, "when it was run again")
@@ -247,6 +275,15 @@ class SafeExecute(Execute):
         if not self._needed[cell_index]:
             cell.outputs = []
             return cell
+        started = time.monotonic()
+        self._cell_timeout = self._limit_for(cell)
+        try:
+            return await self._execute(cell, cell_index, execution_count, store_history)
+        finally:
+            key = timings.cell_key(cell)
+            self._seconds[key] = round(self._seconds.get(key, 0) + time.monotonic() - started, 3)
+
+    async def _execute(self, cell, cell_index, execution_count, store_history):
         remaining = self._remaining()
         if not self._given_up and remaining is not None and remaining < 1:
             self._given_up = self._out_of_time()
@@ -371,7 +408,18 @@ class SafeExecute(Execute):
             alive = await self._still_answers(cell_index)
             if alive != "ok":
                 return self._left_broken(cell, program, alive, kept)
-        failure = verdict.judge(plan, messages, student_error, self._namespace(plan), where=where)
+        seen: list[bool] = []
+
+        def observe(check, args, kwargs):
+            whole = verdict.whole_numbers_only(check, args, kwargs)
+            if whole is not None:
+                seen.append(whole)
+
+        failure = verdict.judge(
+            plan, messages, student_error, self._namespace(plan), where=where, observe=observe
+        )
+        if seen and all(seen):
+            self._whole_numbers.append(grade_id)
         if failure:
             kept.append(
                 _fail(cell, nbmeta.TEST_FAILED, failure.message, failure.ename, failure.line)

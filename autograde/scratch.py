@@ -39,6 +39,11 @@ def new_course(
             dirs_exist_ok=True,
             ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"),
         )
+        for timing in (source.parent / "autograde" / "timings").glob(f"*/{name}.json"):
+            # the solution's measured times, per profile: the grading limits come from them
+            target = course.autograde / "timings" / timing.parent.name
+            target.mkdir(parents=True, exist_ok=True)
+            shutil.copy(timing, target / timing.name)
         if generate:
             generate_assignment(course, name)
     return course

@@ -9,6 +9,7 @@ run skips what is already graded.
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 import socket
 import sqlite3
@@ -18,7 +19,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograde import grading, repair, sandbox, scratch
+from autograde import grading, repair, sandbox, scratch, timings
+from autograde.course import Course
 from tests import hostile
 
 A = hostile.ASSIGNMENT
@@ -119,9 +121,8 @@ def graded_class(tmp_path_factory):
     other_run.parent.mkdir(parents=True)
     other_run.write_text("{}")
 
+    # the time limits are the ones make release measured on the solution (autograde/timings)
     settings = grading.GradingSettings(
-        cell_timeout=5,
-        notebook_timeout=300,
         workers=2,
         root=root,
         limits=sandbox.Limits(memory_mb=1024, cpu_seconds=120),
@@ -211,13 +212,41 @@ def test_no_hidden_test_line_reaches_any_feedback_page(graded_class):
     assert "stashed:" in html.unescape(stash.read_text())  # the later print did run
 
 
-def test_a_hanging_function_holds_a_worker_briefly(graded_class):
-    """A function that never returns costs its test's time limit once: its demo cells are
-    not run, and later tests that call it fail at once."""
-    outcomes = graded_class["outcomes"]
-    honest = outcomes["honest"].seconds
+def _table(graded_class) -> str:
+    """The batch as a table for the log: kind, points per test cell, seconds."""
+    students, outcomes = graded_class["students"], graded_class["outcomes"]
+    cells = list(_cell_scores(graded_class["db"], "honest"))
+    rows = [f"{'kind':44} {' '.join(f'{c[5:13]:>8}' for c in cells)}  seconds"]
+    for student, kind in sorted(students.items(), key=lambda s: -outcomes[s[0]].seconds):
+        scores = _cell_scores(graded_class["db"], student)
+        points = " ".join(f"{scores.get(c, (0, 0))[0]:>8g}" for c in cells)
+        rows.append(f"{kind.name[:44]:44} {points}  {outcomes[student].seconds:7.1f}")
+    return "\n".join(rows)
+
+
+def test_a_hanging_function_holds_a_worker_briefly(graded_class, capsys):
+    """A function that never returns costs its test's time limit once (the limit sized to
+    the solution's own time for that cell): its demo cells are not run, and later tests
+    that call it fail at once. No submission holds a worker longer than its notebook's
+    budget, 3 x the solution's honest time + 60 s."""
+    outcomes, root = graded_class["outcomes"], graded_class["root"]
+    measured = timings.load(Course(root), A)
+    assert measured is not None, "the scratch course has the committed timing record"
+    budget = grading.time_budget(A, graded_class["settings"])
+    assert budget.notebook == math.ceil(3 * measured.total_s + 60)
+    assert budget.default_cell == timings.CELL_FLOOR_S  # notebook 01's cells are quick
+    for name, outcome in outcomes.items():
+        assert outcome.seconds <= budget.notebook + 5, (name, outcome.seconds, budget)
+        assert outcome.time_limits == budget.describe(), name
     for name in ("a-function-that-hangs", "infinite-loop", "kernel-never-answers"):
-        assert outcomes[name].seconds <= 3 * honest + 60, (name, outcomes[name].seconds, honest)
+        # one timed-out cell, then fail-fast: far less than the budget
+        assert outcomes[name].seconds <= 3 * timings.CELL_FLOOR_S + 30, (name, outcomes[name])
+    for name in ("a-function-that-hangs", "infinite-loop"):
+        text = "\n".join(outcomes[name].notes + outcomes[name].details)
+        feedback = (root / "autograde" / "autograded" / name / A / NB).read_text()
+        assert f"time limit of {timings.CELL_FLOOR_S} s" in feedback, (name, text)
+    with capsys.disabled():  # the table of the closing notes, in make test's log
+        print(f"\nthe hostile batch (budget {budget.describe()}):\n{_table(graded_class)}")
 
 
 def test_grader_json_records_the_limits_that_were_applied(graded_class):
