@@ -13,7 +13,7 @@
 #   make feedback A=..     one HTML feedback page per student
 #   make export            grades per exercise as CSV (autograde/grades.csv)
 #   make summary A=..      averages per exercise and the most common failures
-#   make bench             how long grading takes here (40 submissions, 1 and 2 workers)
+#   make bench             benchmarks that print ratios (PART="pipeline features conv grading")
 #   make student-edition DEST=.. REPO=..  the course for students, answers left out
 #   make data              download data sets and trained weights into the cache (offline/classroom use)
 #   make lint              ruff on the code and the notebooks
@@ -125,10 +125,14 @@ test:
 	t1=$$(date +%s); \
 	COURSE_PROFILE=smoke COURSE_OFFLINE=1 $(BIN)/python -m pytest -m "not slow" -q $(PYTEST_ARGS); rc1=$$?; \
 	t2=$$(date +%s); \
-	COURSE_PROFILE=smoke COURSE_OFFLINE=1 $(BIN)/python -m pytest -m slow -q --durations=10 $(PYTEST_ARGS); rc2=$$?; \
+	COURSE_PROFILE=smoke COURSE_OFFLINE=1 $(BIN)/python -m pytest -m slow -q --durations=20 tests/test_notebooks.py $(PYTEST_ARGS); rc2=$$?; \
 	t3=$$(date +%s); \
-	echo "== make test timings: install $$((t1-t0)) s | quick tests $$((t2-t1)) s (exit $$rc1) | slow tests $$((t3-t2)) s (exit $$rc2) | total $$((t3-t0)) s"; \
-	[ $$rc1 -eq 0 ] && [ $$rc2 -eq 0 ]
+	COURSE_PROFILE=smoke COURSE_OFFLINE=1 $(BIN)/python -m pytest -m slow -q --durations=20 tests/test_browser.py $(PYTEST_ARGS); rc3=$$?; \
+	t4=$$(date +%s); \
+	COURSE_PROFILE=smoke COURSE_OFFLINE=1 $(BIN)/python -m pytest -m slow -q --durations=20 --ignore=tests/test_notebooks.py --ignore=tests/test_browser.py $(PYTEST_ARGS); rc4=$$?; \
+	t5=$$(date +%s); \
+	echo "== make test timings: install $$((t1-t0)) s | quick tests $$((t2-t1)) s (exit $$rc1) | notebooks $$((t3-t2)) s (exit $$rc2) | browser $$((t4-t3)) s (exit $$rc3) | grading and other slow tests $$((t5-t4)) s (exit $$rc4) | total $$((t5-t0)) s"; \
+	[ $$rc1 -eq 0 ] && [ $$rc2 -eq 0 ] && [ $$rc3 -eq 0 ] && [ $$rc4 -eq 0 ]
 
 test-quick: $(VENV)/.installed-$(TF)-dev
 	COURSE_PROFILE=smoke COURSE_OFFLINE=1 $(BIN)/python -m pytest -m "not slow" -q $(PYTEST_ARGS)
@@ -159,7 +163,7 @@ feedback export summary: $(VENV)/.installed-$(TF)
 	$(BIN)/python -m autograde $@ $(A) $(ARGS)
 
 bench: system-deps $(VENV)/.installed-$(TF)
-	COURSE_PROFILE=smoke $(BIN)/python -m autograde.bench $(ARGS)
+	COURSE_PROFILE=smoke COURSE_OFFLINE=1 $(BIN)/python -m autograde.benchmarks $(PART) $(ARGS)
 
 # student-edition
 data: $(VENV)/.installed-$(TF)

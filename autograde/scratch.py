@@ -1,7 +1,7 @@
 """Scratch courses: a throwaway course folder with some of the kit's assignments in it.
 
 Releasing (:mod:`autograde.release`), the notebook round trips (:mod:`autograde.roundtrip`),
-the grading benchmark (:mod:`autograde.bench`) and the grader's tests all need a course of
+the grading benchmark (:mod:`autograde.benchmarks.grading`) and the grader's tests all need a course of
 their own, so that nothing they do touches this repository's ``course/`` or gradebook::
 
     course = new_course(tmp, ["01-visual-cortex"])        # solutions/ copied, course/ generated

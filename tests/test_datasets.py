@@ -386,6 +386,22 @@ def _files(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*.jpg"))}
 
 
+def test_standin_at_random_sizes_like_the_real_photos(tmp_path):
+    a = datasets.make_standin_pets(tmp_path / "a", 6, size=(40, 90), seed=0)
+    sizes = set()
+    for path in sorted(a.rglob("*.jpg")):
+        with Image.open(path) as image:
+            assert 40 <= min(image.size) and max(image.size) <= 90, image.size
+            sizes.add(image.size)
+    assert len(sizes) > 6, "each image has its own width and height"
+    stamp = (a / "train" / "cats" / "cat.0.jpg").stat().st_mtime_ns
+    datasets.make_standin_pets(tmp_path / "a", 6, size=[40, 90], seed=0)
+    assert (a / "train" / "cats" / "cat.0.jpg").stat().st_mtime_ns == stamp, "must be reused"
+    for bad in ((90, 40), (4, 10), (1, 2, 3)):
+        with pytest.raises(ValueError, match="size|pixels"):
+            datasets.make_standin_pets(tmp_path / "b", 1, size=bad)
+
+
 def test_standin_layout_determinism_and_reuse(tmp_path):
     a = datasets.make_standin_pets(tmp_path / "a", 3, size=48, seed=0)
     b = datasets.make_standin_pets(tmp_path / "b", 3, size=48, seed=0)
@@ -587,3 +603,30 @@ def test_in_order_and_arrays_give_every_split_in_file_order(monkeypatch, cache):
     assert sorted(sum(first, [])) == sorted(data.files["train"][1].tolist())  # train still shuffles
     with pytest.raises(ValueError, match="unknown split"):
         data.in_order("holdout")
+
+
+def test_decode_resize_shrinks_large_jpegs_in_the_decoder(tmp_path):
+    """A JPEG much larger than the output is decoded at 1/2, 1/4 or 1/8 (decode_jpeg's
+    ratio): nearly the same picture as decoding every pixel, several times faster."""
+    import tensorflow as tf
+
+    rng = np.random.default_rng(0)
+    yy, xx = np.mgrid[0:360, 0:400]
+    smooth = np.stack([xx * 0.5, yy * 0.6, (xx + yy) * 0.3], axis=-1) % 256
+    picture = (smooth + rng.normal(0, 4, smooth.shape)).clip(0, 255).astype(np.uint8)
+    for name, fmt in (("big.jpg", "JPEG"), ("big.png", "PNG")):
+        Image.fromarray(picture).save(tmp_path / name, fmt)
+
+    def full(path, size):
+        image = tf.io.decode_image(tf.io.read_file(path), channels=3, expand_animations=False)
+        return tf.saturate_cast(tf.round(tf.image.resize(image, size)), tf.uint8).numpy()
+
+    jpeg = str(tmp_path / "big.jpg")
+    for size in ((80, 90), (40, 40), (200, 150)):  # 1/4, 1/8, 1/1 (less than 2x larger)
+        fast = datasets.decode_resize(jpeg, size).numpy()
+        assert fast.shape == (*size, 3) and fast.dtype == np.uint8
+        difference = np.abs(fast.astype(int) - full(jpeg, size)).mean()
+        assert difference < 4, (size, difference)
+    assert np.array_equal(datasets.decode_resize(jpeg, (200, 150)).numpy(), full(jpeg, (200, 150)))
+    png = str(tmp_path / "big.png")
+    assert np.array_equal(datasets.decode_resize(png, (80, 90)).numpy(), full(png, (80, 90)))

@@ -125,3 +125,11 @@ def test_pets_features_are_cached_in_file_order(monkeypatch, tmp_path, capsys):
     )
     parts = feature_cache.pets_feature_parts(base, data, "train")
     assert parts["order"].startswith("file order") and parts["image_size"] == [16, 16]
+    # another base with the same name and kind of weights (random) has its own features
+    other = keras.Model(inputs, keras.layers.Conv2D(5, 3, name="conv")(inputs))
+    twin = Base("tiny", other, lambda images: images / 255.0, "random", (16, 16))
+    twin_parts = feature_cache.pets_feature_parts(twin, data, "train")
+    assert twin_parts["weights_sha"] != parts["weights_sha"]
+    assert feature_cache.cache_key(twin_parts) != feature_cache.cache_key(parts)
+    other.set_weights(model.get_weights())
+    assert feature_cache.pets_feature_parts(twin, data, "train") == parts

@@ -46,6 +46,17 @@ def files_fingerprint(paths: Iterable[str | os.PathLike]) -> str:
     return digest.hexdigest()[:16]
 
 
+def weights_fingerprint(model) -> str:
+    """A short hash of a model's weights (their values, shapes and order): two bases built
+    with random weights, or a base after fine-tuning, never share cached features."""
+    digest = hashlib.sha256()
+    for weight in model.weights:
+        value = np.asarray(weight.numpy() if hasattr(weight, "numpy") else weight)
+        digest.update(f"{value.shape}{value.dtype}".encode())
+        digest.update(np.ascontiguousarray(value).tobytes())
+    return digest.hexdigest()[:16]
+
+
 def cache_key(parts: Mapping[str, object]) -> str:
     """A 16-hex-digit hash of ``parts`` (JSON-able values), independent of their order."""
     if not parts:
@@ -143,6 +154,7 @@ def pets_feature_parts(base, data, split: str) -> dict[str, object]:
     return {
         "base": base.name,
         "weights": base.weights,
+        "weights_sha": weights_fingerprint(base.model),
         "image_size": list(base.image_size),
         "preprocessing": f"bilinear resize {tuple(data.image_size)} -> {tuple(base.image_size)}, "
         f"then {preprocess.__module__}.{preprocess.__qualname__}",

@@ -74,6 +74,7 @@ from .sources import (
 )
 from .standin import make_standin_pets, standin_banner
 from .transfer_tasks import DigitTask, digit_tasks
+from .warp import MILD_AUGMENTATION, SEEDS_AUGMENTATION, Augmentation
 
 __all__ = [
     # sources: constants, the registry, the error
@@ -119,6 +120,9 @@ __all__ = [
     "make_standin_pets",
     "standin_banner",
     # tf.data pipelines
+    "Augmentation",
+    "MILD_AUGMENTATION",
+    "SEEDS_AUGMENTATION",
     "augmenter",
     "decode_resize",
     "from_folder",

@@ -94,7 +94,7 @@ def cats_vs_dogs(
     standin: str = "auto",
     url: str | None = None,
     seed: int | None = None,
-    augment: bool = False,
+    augment=False,
     verbose: bool = True,
 ) -> PetsData:
     """Cats vs dogs as batched ``train``/``validation``/``test`` datasets (see :class:`PetsData`).
@@ -102,7 +102,9 @@ def cats_vs_dogs(
     ``source``: a :data:`SOURCES` name (``"filtered"``: 2,000 train / 1,000 validation;
     ``"petimages"``: ~25,000 photos, 20 % per class for validation) or a :class:`Source`.
     The test split is ``test_fraction`` of each validation class, carved off reproducibly
-    with ``seed`` (default: the course seed). ``augment`` adds :func:`augmenter` to train.
+    with ``seed`` (default: the course seed). ``augment`` (``True``, or a
+    :class:`~cnn_course_kit.datasets.warp.Augmentation`) augments the training batches
+    (:func:`image_pipeline`).
 
     ``standin``: ``"auto"`` uses the synthetic stand-in in the smoke profile, or when the real
     data are unavailable (offline and not cached, or the download failed), with a boxed
@@ -159,7 +161,7 @@ def _build(
     batch_size,
     test_fraction: float,
     seed: int,
-    augment: bool,
+    augment,
 ) -> PetsData:
     """Split the files of a prepared dataset folder and wrap them in pipelines."""
     if src.splits:
@@ -181,7 +183,12 @@ def _build(
         paths, labels = splits[split]
         ds = paths_dataset(paths, labels, shuffle=training, seed=seed)
         return image_pipeline(
-            ds, image_size, batch_size, augment=augment and training, shuffle=training, seed=seed
+            ds,
+            image_size,
+            batch_size,
+            augment=augment if training else False,
+            shuffle=training,
+            seed=seed,
         )
 
     marker = _read_json(dataset.parent / READY_MARKER) or {}

@@ -17,6 +17,7 @@ import numpy as np
 from ..config import settings
 from .files import _image_files
 from .sources import DatasetError, _tf
+from .warp import MILD_AUGMENTATION, Augmentation, augment_batch
 
 if TYPE_CHECKING:  # pragma: no cover - only for type hints
     import tensorflow as tf
@@ -95,15 +96,39 @@ def _image_size(image_size) -> tuple[int, int]:
 
 
 def decode_resize(path, image_size) -> tf.Tensor:
-    """Read, decode (JPEG/PNG/GIF/BMP, 3 channels) and resize one image to uint8."""
+    """Read, decode (JPEG/PNG/GIF/BMP, 3 channels) and resize one image to uint8.
+
+    A JPEG at least twice as large as ``image_size`` on both sides is decoded at 1/2, 1/4
+    or 1/8 of its size by the JPEG decoder itself (``decode_jpeg(ratio=...)``, still at
+    least ``image_size``), which is several times faster than decoding every pixel of a
+    500-pixel photo to keep 150 of them; the resize then does the rest.
+    """
     tf = _tf()
-    image = tf.io.decode_image(tf.io.read_file(path), channels=3, expand_animations=False)
+    height, width = image_size
+    contents = tf.io.read_file(path)
+
+    def jpeg():
+        shape = tf.image.extract_jpeg_shape(contents)
+        times = tf.minimum(shape[0] // height, shape[1] // width)  # how much larger it is
+        branch = tf.cast(times >= 2, tf.int32) + tf.cast(times >= 4, tf.int32)
+        branch += tf.cast(times >= 8, tf.int32)
+        return tf.switch_case(
+            branch,
+            [lambda r=r: tf.io.decode_jpeg(contents, channels=3, ratio=r) for r in (1, 2, 4, 8)],
+        )
+
+    def other():
+        return tf.io.decode_image(contents, channels=3, expand_animations=False)
+
+    image = tf.cond(tf.io.is_jpeg(contents), jpeg, other)
     image = tf.image.resize(image, image_size)  # bilinear, float32
     return tf.saturate_cast(tf.round(image), tf.uint8)
 
 
 def augmenter(seed: int | None = None):
-    """Random horizontal flip, small rotation (about +-11 degrees) and zoom (+-10 %)."""
+    """Random horizontal flip, small rotation (about +-11 degrees) and zoom (+-10 %), as
+    Keras layers (a model can include them); the pipeline applies the same geometry as one
+    fused warp (:data:`~cnn_course_kit.datasets.warp.MILD_AUGMENTATION`)."""
     import keras
 
     seeds = [None] * 3 if seed is None else [seed, seed + 1, seed + 2]
@@ -122,7 +147,7 @@ def image_pipeline(
     image_size: Sequence[int] = (160, 160),
     batch_size: int = 32,
     *,
-    augment: bool = False,
+    augment: bool | Augmentation = False,
     cache: bool | str = True,
     shuffle: bool | int = True,
     seed: int | None = None,
@@ -132,8 +157,11 @@ def image_pipeline(
     Steps: parallel decode + resize (AUTOTUNE) -> cache (in memory, or in a file when
     ``cache`` is a path; stored as uint8 to use 4x less memory) -> shuffle (``True``: buffer
     of up to 1,000 images, or an int buffer size; reshuffled every epoch) -> batch ->
-    float32 -> augment (``augment=True``: :func:`augmenter`, after the cache so every epoch
-    sees new variations) -> prefetch. Images are **float32 in [0, 255]** shaped
+    float32 -> augment (after the cache, so every epoch sees new variations: ``True`` for a
+    mirror, +-11 degrees and +-10 % zoom, or any
+    :class:`~cnn_course_kit.datasets.warp.Augmentation`, e.g. ``SEEDS_AUGMENTATION``, the
+    seeds' ``ImageDataGenerator`` set; each image is warped once, whatever the set) ->
+    prefetch. Images are **float32 in [0, 255]** shaped
     ``(batch, height, width, 3)``, labels int32, as ``keras.utils.image_dataset_from_directory``
     gives them, so ``keras.applications.*.preprocess_input`` applies unchanged.
     """
@@ -156,7 +184,15 @@ def image_pipeline(
         ds = ds.shuffle(max(buffer, 1), seed=seed, reshuffle_each_iteration=True)
     ds = ds.batch(int(batch_size))
     ds = ds.map(lambda x, y: (tf.cast(x, tf.float32), y), num_parallel_calls=autotune)
-    if augment:
-        layers = augmenter(seed)
-        ds = ds.map(lambda x, y: (layers(x, training=True), y), num_parallel_calls=autotune)
+    if augment is not False and augment is not None:
+        aug = MILD_AUGMENTATION if augment is True else augment
+        if not isinstance(aug, Augmentation):
+            raise TypeError(
+                f"augment must be True, False or an Augmentation. Received: {augment!r}"
+            )
+        # one stateless seed per batch, new each epoch and the same for the same seed
+        seeds = tf.data.Dataset.random(seed=seed, rerandomize_each_iteration=True).batch(2)
+        ds = tf.data.Dataset.zip(ds, seeds).map(
+            lambda xy, s: (augment_batch(xy[0], aug, s), xy[1]), num_parallel_calls=autotune
+        )
     return ds.prefetch(autotune)

@@ -46,7 +46,7 @@ _SPLIT_IDS = {"train": 0, "validation": 1}
 def make_standin_pets(
     root: str | os.PathLike,
     n_per_class: int | Mapping[str, int] = 200,
-    size: int = STANDIN_SIZE,
+    size: int | tuple[int, int] = STANDIN_SIZE,
     seed: int = 0,
 ) -> Path:
     """Write a small synthetic cats-vs-dogs set in the filtered archive's layout.
@@ -58,7 +58,9 @@ def make_standin_pets(
     class shows in *statistics*, not in one giveaway pixel: cats mostly have pointy ears,
     small noses and whiskers; dogs mostly floppy ears and a big muzzle; fur colours, textures,
     backgrounds, distractor shapes, position, scale and tilt overlap heavily. A small CNN
-    learns it well above chance but not perfectly.
+    learns it well above chance but not perfectly. ``size`` is the side of every (square)
+    image, or ``(low, high)``: each image then gets its own width and height in that range,
+    as the real photos have (about 150 to 500 pixels a side), e.g. for timing a pipeline.
 
     Deterministic: the same arguments give byte-identical JPEGs. Idempotent: a complete
     stand-in with the same arguments is reused; otherwise it is redrawn in a temporary
@@ -67,7 +69,8 @@ def make_standin_pets(
     counts = _standin_counts(n_per_class)
     root = Path(root)
     dataset = root / SOURCES["filtered"].top
-    meta = {"version": STANDIN_VERSION, "counts": counts, "size": int(size), "seed": int(seed)}
+    size = _standin_size(size)
+    meta = {"version": STANDIN_VERSION, "counts": counts, "size": size, "seed": int(seed)}
     if _read_json(dataset / STANDIN_MARKER) == meta and _standin_complete(dataset, counts):
         return dataset
     root = writable_folder(root)  # a read-only cache: drawn in a private one instead
@@ -77,7 +80,7 @@ def make_standin_pets(
     tmp = Path(tempfile.mkdtemp(prefix=".standin.", suffix=".part", dir=root))
     try:
         for split, n in counts.items():
-            _draw_split(tmp, split, n, int(size), int(seed))
+            _draw_split(tmp, split, n, size, int(seed))
         _write_json(tmp / STANDIN_MARKER, meta)
         if dataset.exists():
             shutil.rmtree(dataset)
@@ -85,6 +88,19 @@ def make_standin_pets(
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return dataset
+
+
+def _standin_size(size) -> int | list[int]:
+    """An int side, or ``[low, high]`` for random sizes, validated."""
+    if isinstance(size, (int, np.integer)):
+        sides = [int(size)]
+    else:
+        sides = [int(v) for v in size]
+        if len(sides) != 2 or sides[0] > sides[1]:
+            raise ValueError(f"size must be a side or (low, high). Received: {size!r}")
+    if min(sides) < 8:
+        raise ValueError(f"the stand-in's images need at least 8 pixels a side. Received: {size!r}")
+    return sides[0] if len(sides) == 1 else sides
 
 
 def _standin_counts(n_per_class: int | Mapping[str, int]) -> dict[str, int]:
@@ -109,15 +125,22 @@ def _standin_complete(dataset: Path, counts: Mapping[str, int]) -> bool:
     )
 
 
-def _draw_split(dataset: Path, split: str, n: int, size: int, seed: int) -> None:
-    """Draw and save ``n`` cats and ``n`` dogs of one split."""
+def _draw_split(dataset: Path, split: str, n: int, size, seed: int) -> None:
+    """Draw and save ``n`` cats and ``n`` dogs of one split (``size``: see _standin_size)."""
+    from PIL import Image
+
     offset = 0 if split == "train" else 2000  # like the real archive: cat.2000.jpg onwards
     for label, cls in enumerate(CLASS_NAMES):
         folder = dataset / split / cls
         folder.mkdir(parents=True, exist_ok=True)
         for i in range(n):
             rng = np.random.default_rng([seed, _SPLIT_IDS[split], label, i])
-            image = _draw_pet(rng, size, dog=bool(label))
+            if isinstance(size, list):  # its own width and height, drawn square, then stretched
+                width, height = (int(v) for v in rng.integers(size[0], size[1] + 1, 2))
+                image = _draw_pet(rng, max(width, height), dog=bool(label))
+                image = image.resize((width, height), Image.Resampling.BILINEAR)
+            else:
+                image = _draw_pet(rng, size, dog=bool(label))
             image.save(folder / f"{cls[:-1]}.{offset + i}.jpg", "JPEG", quality=90)
 
 
