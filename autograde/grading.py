@@ -4,10 +4,11 @@ For each student, in a worker of its own:
 
 1. the submitted notebook is read and repaired (:mod:`autograde.repair`) into a staging
    copy; the submitted file is never modified;
-2. ``nbgrader autograde`` runs on that copy for that student only, in a subprocess with
-   a time limit, its kernel started through the sandbox (:mod:`autograde.sandbox`) with a
-   runtime folder of its own (a kernel could otherwise reach another student's kernel
-   through the IPC sockets);
+2. ``nbgrader autograde`` runs on that copy for that student only, with a time limit, in
+   one of the batch's long-lived grading processes (:mod:`autograde.grading_worker`: one
+   per worker, killed and replaced when a submission runs out of time), its kernel started
+   through the sandbox (:mod:`autograde.sandbox`) with a runtime folder of its own (a
+   kernel could otherwise reach another student's kernel through the IPC sockets);
 3. the grader's notes (repairs, time-outs, a crashed kernel) go into a cell at the top of
    the autograded notebook, where the feedback shows them, and into ``grader.json`` beside
    it, which is also how an interrupted run knows what is already done.
@@ -21,9 +22,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import queue
 import shutil
-import signal
-import subprocess
 import sys
 import tempfile
 import time
@@ -33,7 +33,7 @@ from pathlib import Path
 
 import nbformat
 
-from . import nbmeta, notebook_file, repair, sandbox, timings, where
+from . import grading_worker, nbmeta, notebook_file, repair, sandbox, timings, where
 from .course import CONFIG_DIR, ROOT, Course
 from .nbgrader_cli import nbgrader_command, nbgrader_env
 
@@ -103,6 +103,7 @@ class _Run:
     staging: str  # this batch's folder of repaired copies (course-relative)
     budget: timings.Budget  # the time limits
     limits_file: Path  # the per-cell ones, for the executor
+    workers: queue.Queue = field(default_factory=queue.Queue)  # idle grading processes
 
 
 def _sha256(path: Path) -> str | None:
@@ -184,27 +185,6 @@ def _nbgrader_command(assignment: str, student: str, run: _Run, runtime: str):
 def _executor_budget(notebook: int) -> int:
     """The executor's share of a submission's time: the rest saves the grades."""
     return notebook - max(10, min(30, notebook // 4))
-
-
-def _run_nbgrader(cmd: list[str], env: dict, timeout: int) -> tuple[int | None, str]:
-    """Run nbgrader in its own process group; kill the whole group on time-out."""
-    with tempfile.TemporaryFile(mode="w+") as log:
-        proc = subprocess.Popen(
-            cmd,
-            cwd=CONFIG_DIR,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        try:
-            code = proc.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-            code = None
-        log.seek(0)
-        return code, log.read()
 
 
 def _notes_from_cells(nb: nbformat.NotebookNode) -> tuple[list[str], list[str]]:
@@ -305,7 +285,11 @@ def grade_one(assignment: str, student: str, run: _Run) -> Outcome:
     with tempfile.TemporaryDirectory(prefix=f"{student[:20]}-", dir=run.runtime_root) as runtime:
         env = dict(run.env, JUPYTER_RUNTIME_DIR=runtime)
         cmd = _nbgrader_command(assignment, student, run, runtime)
-        code, log = _run_nbgrader(cmd, env, run.budget.notebook)
+        worker = run.workers.get()
+        try:
+            code, log = worker.run(cmd[3:], env, run.budget.notebook)  # cmd[:3]: python -m nbgrader
+        finally:
+            run.workers.put(worker)
         if run.kernel and settings.isolation != "bwrap":
             sandbox.remove_containers(settings.isolation, Path(runtime).name)
     outcome.log, outcome.log_tail = log, log[-4000:]
@@ -470,13 +454,21 @@ def grade(
             budget.write(Path(tmp) / "cell-limits.json"),
         )
         started = time.time()
-        with ThreadPoolExecutor(max_workers=max(1, settings.workers)) as pool:
-            futures = {pool.submit(grade_one, assignment, s, run): s for s in students}
-            for future in as_completed(futures):
-                try:
-                    outcome = future.result()
-                except Exception as exc:  # noqa: BLE001 - one student never stops the batch
-                    outcome = _grader_failed(course, assignment, futures[future], exc)
-                outcomes.append(outcome)
-                echo(_progress(len(outcomes), len(students), started, outcome))
+        n_workers = max(1, min(settings.workers, len(students)))
+        processes = [grading_worker.Worker(CONFIG_DIR, env) for _ in range(n_workers)]
+        for worker in processes:
+            run.workers.put(worker)
+        try:
+            with ThreadPoolExecutor(max_workers=n_workers) as pool:
+                futures = {pool.submit(grade_one, assignment, s, run): s for s in students}
+                for future in as_completed(futures):
+                    try:
+                        outcome = future.result()
+                    except Exception as exc:  # noqa: BLE001 - one student never stops the batch
+                        outcome = _grader_failed(course, assignment, futures[future], exc)
+                    outcomes.append(outcome)
+                    echo(_progress(len(outcomes), len(students), started, outcome))
+        finally:
+            for worker in processes:
+                worker.stop()
     return sorted(outcomes, key=lambda o: o.student)

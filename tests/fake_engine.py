@@ -135,6 +135,8 @@ def main(argv: list[str]) -> int:
         for name, info in _running().items():
             if name in names:
                 os.killpg(info["pid"], signal.SIGKILL)
+                if argv[0] == "rm":  # a removed container is gone, whoever started it
+                    (STATE / f"{name}.container").unlink(missing_ok=True)
         return 0
     if argv[:2] == ["ps", "-aq"]:
         label = argv[argv.index("--filter") + 1].removeprefix("label=")
