@@ -31,6 +31,23 @@ def test_each_pipeline_side_reads_every_image_every_epoch(tmp_path):
         assert result["rss_mb"] > 0
 
 
+def test_the_grading_part_can_be_limited_to_some_notebooks(tmp_path, monkeypatch):
+    from autograde.benchmarks import grading
+
+    asked = {}
+
+    def fake_run(**kwargs):
+        asked.update(kwargs)
+        return [table.Row("grading", "stand-in row", 1.0, "s")]
+
+    monkeypatch.setattr(grading, "run", fake_run)
+    argv = ["grading", "--assignments", "01-visual-cortex", "02-convolution", "--out"]
+    assert bench.main([*argv, str(tmp_path), "--submissions", "3"]) == 0
+    assert asked == {"submissions": 3, "assignments": ["01-visual-cortex", "02-convolution"]}
+    assert bench.main(["grading", "--out", str(tmp_path)]) == 0
+    assert asked == {"submissions": 5, "assignments": None}
+
+
 def test_one_part_prints_its_table_and_writes_json(tmp_path, capsys):
     assert bench.main(["conv", "--out", str(tmp_path)]) == 0
     out = capsys.readouterr().out

@@ -39,7 +39,7 @@ def _run(part: str, ns) -> list[table.Row]:
         return notebooks.run()
     from . import grading
 
-    return grading.run(submissions=ns.submissions)
+    return grading.run(submissions=ns.submissions, assignments=ns.assignments or None)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -49,6 +49,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--images", type=int, default=2000, help="pipeline: training images")
     parser.add_argument("--epochs", type=int, default=3, help="pipeline: epochs per side")
     parser.add_argument("--submissions", type=int, default=5, help="grading: per notebook")
+    parser.add_argument("--assignments", nargs="+", metavar="A",
+                        help="grading: these notebooks only (default: every one)")  # fmt: skip
     parser.add_argument("--out", type=lambda p: __import__("pathlib").Path(p),
                         default=ROOT / "autograde" / "bench-results")  # fmt: skip
     ns = parser.parse_args(argv)
