@@ -10,7 +10,10 @@
 #   make collect A=..      submissions from the exchange (or FROM=download.zip [ROSTER=class.csv] from an LMS)
 #   make grade A=..        autograde them: sandboxed, parallel, resumable (ARGS=--force ...)
 #   make grader-image      build the container image for ARGS="--isolation docker --image ..."
-#   make feedback A=..     one HTML feedback page per student
+#   make feedback A=..     one HTML feedback page per student (released to the exchange if COURSE_EXCHANGE is set)
+#   make hub-users FILE=.. Linux accounts for a class from the LMS's roster (root)
+#   make hub               JupyterHub for the class: formgrader service, exchange, PostgreSQL gradebook (root)
+#   make grading-scheduler / grading-worker SCHEDULER=..  grade on many machines (make grade SCHEDULER=..)
 #   make export            grades per exercise as CSV (autograde/grades.csv)
 #   make summary A=..      averages per exercise and the most common failures
 #   make bench             benchmarks that print ratios (PART="pipeline features conv grading")
@@ -36,7 +39,7 @@ PYTEST_ARGS ?=
 # student-edition
 
 .DEFAULT_GOAL := help
-.PHONY: help lab update-notebooks test test-quick release collect grade grader-image feedback export summary bench data lint system-deps browser-deps formgrader student-edition
+.PHONY: help lab update-notebooks test test-quick release collect grade grader-image feedback export summary bench data lint system-deps browser-deps hub-deps hub hub-users grading-scheduler grading-worker formgrader student-edition
 
 help:
 	@awk '/^#/ { sub(/^# ?/, ""); print; next } { exit }' Makefile
@@ -69,7 +72,13 @@ $(VENV)/.installed-$(TF): pyproject.toml setup.py $(LAB_SETTINGS) $(KERNEL_SETTI
 # /student-edition
 
 $(VENV)/.installed-$(TF)-dev: pyproject.toml setup.py $(LAB_SETTINGS) $(KERNEL_SETTINGS) $(LEGACY_PTH) | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e ".[$(TF),lab,dev]"
+	$(BIN)/python -m pip install --quiet -e ".[$(TF),lab,hub,dev]"
+	$(install_lab_settings)
+	@touch $@ $(VENV)/.installed-$(TF) $(VENV)/.installed-$(TF)-hub
+
+# The instructor's extras for a hub and for grading on a cluster (make test has them too).
+$(VENV)/.installed-$(TF)-hub: pyproject.toml setup.py | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[$(TF),lab,hub]"
 	$(install_lab_settings)
 	@touch $@ $(VENV)/.installed-$(TF)
 
@@ -111,23 +120,39 @@ endef
 system-deps:
 	$(call apt_need,bwrap,bubblewrap,the grading sandbox)
 
+# A class on one server (make hub) and the tests of it: PostgreSQL for the gradebook
+# (Debian's server programs live off PATH, in /usr/lib/postgresql/<version>/bin) and the
+# proxy JupyterHub puts in front of everything (Node's configurable-http-proxy, from npm,
+# into .venv: nothing global).
+CHP_VERSION ?= 4.6.3
+hub-deps: $(BIN)/configurable-http-proxy
+	$(call apt_need,/usr/lib/postgresql/*/bin/initdb,postgresql,the gradebook of a class on a hub)
+$(BIN)/configurable-http-proxy: | $(BIN)/python
+	$(call apt_need,npm,npm,JupyterHub's proxy)
+	npm install --silent --no-audit --no-fund --prefix $(VENV)/node configurable-http-proxy@$(CHP_VERSION)
+	ln -sf ../node/node_modules/.bin/configurable-http-proxy $@
+
 # The browser tests drive Debian's Chromium with Playwright (CHROMIUM=/path/to/chrome to
 # use another Chromium-based browser).
 export CHROMIUM ?=
 browser-deps:
 	$(if $(CHROMIUM),@test -x "$(CHROMIUM)" || { echo "CHROMIUM=$(CHROMIUM) is not an executable"; exit 1; },$(call apt_need,chromium,chromium,the browser tests))
 
-# CI calls exactly this (via .ci/run). Smoke profile, offline, timed part by part.
+# CI calls exactly this (via .ci/run). Smoke profile, offline, timed part by part. The
+# notebook and browser tests run TEST_PROCESSES at a time (pytest-xdist; each notebook's
+# tests stretch the sized grading limits by as much: tests/test_notebooks.py, _sharing).
+TEST_PROCESSES ?= 2
+SIDE_BY_SIDE = $(if $(filter-out 0 1,$(TEST_PROCESSES)),-n $(TEST_PROCESSES) --dist worksteal)
 test:
 	@t0=$$(date +%s); \
-	$(MAKE) --no-print-directory system-deps browser-deps $(VENV)/.installed-$(TF)-dev || exit 1; \
+	$(MAKE) --no-print-directory system-deps browser-deps hub-deps $(VENV)/.installed-$(TF)-dev || exit 1; \
 	$(BIN)/python -m cnn_course_kit.pretrained || echo "(the trained weights or ImageNet's class names could not be fetched: notebook 06 runs on random weights)"; \
 	t1=$$(date +%s); \
 	COURSE_PROFILE=smoke COURSE_OFFLINE=1 $(BIN)/python -m pytest -m "not slow" -q $(PYTEST_ARGS); rc1=$$?; \
 	t2=$$(date +%s); \
-	COURSE_PROFILE=smoke COURSE_OFFLINE=1 $(BIN)/python -m pytest -m slow -q --durations=20 tests/test_notebooks.py $(PYTEST_ARGS); rc2=$$?; \
+	COURSE_PROFILE=smoke COURSE_OFFLINE=1 $(BIN)/python -m pytest -m slow -q --durations=20 $(SIDE_BY_SIDE) tests/test_notebooks.py $(PYTEST_ARGS); rc2=$$?; \
 	t3=$$(date +%s); \
-	COURSE_PROFILE=smoke COURSE_OFFLINE=1 $(BIN)/python -m pytest -m slow -q --durations=20 tests/test_browser.py $(PYTEST_ARGS); rc3=$$?; \
+	COURSE_PROFILE=smoke COURSE_OFFLINE=1 $(BIN)/python -m pytest -m slow -q --durations=20 $(SIDE_BY_SIDE) tests/test_browser.py $(PYTEST_ARGS); rc3=$$?; \
 	t4=$$(date +%s); \
 	COURSE_PROFILE=smoke COURSE_OFFLINE=1 $(BIN)/python -m pytest -m slow -q --durations=20 --ignore=tests/test_notebooks.py --ignore=tests/test_browser.py $(PYTEST_ARGS); rc4=$$?; \
 	t5=$$(date +%s); \
@@ -149,7 +174,30 @@ collect: $(VENV)/.installed-$(TF)
 	$(BIN)/python -m autograde collect $(A) $(if $(FROM),--from "$(FROM)") $(if $(ROSTER),--roster "$(ROSTER)") $(ARGS)
 
 grade: system-deps $(VENV)/.installed-$(TF)
-	$(BIN)/python -m autograde grade $(A) $(ARGS)
+	$(BIN)/python -m autograde grade $(A) $(if $(SCHEDULER),--scheduler $(SCHEDULER)) $(ARGS)
+
+# A class on one server (autograde/hub/): run as root on the server. hub-users makes Linux
+# accounts from the LMS's roster (FILE=roster.csv: id, name, email[, role]); hub installs
+# the environment for everyone, the exchange and the PostgreSQL gradebook, then starts
+# JupyterHub with the formgrader as a service (HUB_LAYOUT=hub.json for other paths/ports).
+HUB_LAYOUT ?=
+hub_cmd = $(BIN)/python -m autograde.hub $(if $(HUB_LAYOUT),--layout $(HUB_LAYOUT))
+hub-users: $(VENV)/.installed-$(TF)-hub
+	@test -n "$(FILE)" || { echo "make hub-users needs FILE=roster.csv (id, name, email[, role])"; exit 1; }
+	$(hub_cmd) users $(FILE)
+hub: system-deps hub-deps $(VENV)/.installed-$(TF)-hub
+	$(hub_cmd) start
+
+# Grading on many machines (autograde/cluster.py): a Dask scheduler, and on every machine
+# that grades (the kit installed at the same version, the course folder at the same path)
+# one worker with a thread per core. Then make grade A=... SCHEDULER=tcp://HOST:8786, with
+# COURSE_GRADEBOOK_URL pointing at the course's PostgreSQL gradebook.
+SCHEDULER ?=
+grading-scheduler: $(VENV)/.installed-$(TF)-hub
+	$(BIN)/dask scheduler --port 8786 $(ARGS)
+grading-worker: system-deps $(VENV)/.installed-$(TF)-hub
+	@test -n "$(SCHEDULER)" || { echo "make grading-worker needs SCHEDULER=tcp://HOST:8786"; exit 1; }
+	PYTHONPATH="$(CURDIR)" $(BIN)/dask worker $(SCHEDULER) --nworkers 1 --nthreads $$(nproc) $(ARGS)
 
 # Optional: grade in containers instead of bubblewrap (ENGINE=podman for Podman).
 ENGINE ?= docker

@@ -5,7 +5,9 @@
                                  [--max-notebook-mb N] [--max-total-mb N]
     python -m autograde grade    ASSIGNMENT [--workers N] [--force] [--unsafe]
                                  [--isolation docker --image cnn-course-kit-grader]
-    python -m autograde feedback ASSIGNMENT          one HTML page per student
+                                 [--scheduler tcp://HOST:8786]  (on a Dask cluster)
+    python -m autograde feedback ASSIGNMENT          one HTML page per student (released to
+                                                     the exchange with COURSE_EXCHANGE set)
     python -m autograde export   [ASSIGNMENT]        CSV: every exercise, and totals
     python -m autograde summary  ASSIGNMENT          averages and the most common failures
     python -m autograde student-edition DEST [--repository URL]
@@ -167,6 +169,7 @@ def cmd_grade(ns) -> int:
         limits=limits,
         root=ns.root,
         db_url=_db_url(ns),
+        scheduler=ns.scheduler,
     )
     outcomes = grading.grade(ns.assignment, ns.students or None, settings)
     notes = [note for o in outcomes for note in o.instructor_notes]
@@ -216,6 +219,11 @@ def cmd_feedback(ns) -> int:
             file=sys.stderr,
         )
         return 1
+    if getattr(ns, "publish", False) or os.environ.get("COURSE_EXCHANGE"):
+        # students fetch it from the Assignments tab ("Fetch Feedback"); each page goes to
+        # the exchange under a name made from that student's own submission
+        _nbgrader(ns, ["release_feedback", ns.assignment])
+        print(f"released the feedback to the exchange ({os.environ.get('COURSE_EXCHANGE')})")
     return 0
 
 
@@ -267,6 +275,12 @@ def _grade_options(p: argparse.ArgumentParser) -> None:
         default=defaults.time_scale,
         help="multiply the sized limits (a grading machine slower than the one make release "
         "timed on; default %(default)s)",
+    )
+    p.add_argument(
+        "--scheduler",
+        default=os.environ.get("COURSE_DASK_SCHEDULER") or None,
+        help="grade on the workers of this Dask scheduler (tcp://host:8786; the gradebook "
+        "must then be PostgreSQL: see autograde/cluster.py)",
     )
     for flag, value, unit in (
         ("--cell-timeout", defaults.cell_timeout, "seconds per cell, at most"),
@@ -329,6 +343,10 @@ def main(argv: list[str] | None = None) -> int:
         p = sub.add_parser(name, help=func.__doc__)
         p.add_argument("assignment")
         p.set_defaults(run=func)
+        if name == "feedback":
+            p.add_argument(
+                "--publish", action="store_true", help="release it even without COURSE_EXCHANGE"
+            )
     p = sub.add_parser("export", help=cmd_export.__doc__)
     p.add_argument("assignment", nargs="?")
     p.add_argument("--out", help="default: autograde/grades.csv")

@@ -19,14 +19,17 @@ a generous busy timeout, so writes queue up instead of failing.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import queue
 import shutil
+import socket
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -63,6 +66,7 @@ class GradingSettings:
     max_notebook_mb: int = notebook_file.MAX_NOTEBOOK_MB  # larger submissions are not read
     root: Path = ROOT
     db_url: str | None = None  # default: the course's gradebook
+    scheduler: str | None = None  # a Dask scheduler's address: grade on its workers
 
     @property
     def course(self) -> Course:
@@ -85,6 +89,7 @@ class Outcome:
     cell_seconds: dict[str, float] = field(default_factory=dict)  # how long each cell took
     whole_number_tests: list[str] = field(default_factory=list)  # see verdict.whole_numbers_only
     log_tail: str = ""  # the end of nbgrader's log, for the instructor only
+    grader: str = ""  # the machine (and Dask worker) that graded it
     log: str = field(default="", repr=False)  # all of it (not in grader.json)
 
     def record(self) -> str:
@@ -104,6 +109,7 @@ class _Run:
     budget: timings.Budget  # the time limits
     limits_file: Path  # the per-cell ones, for the executor
     workers: queue.Queue = field(default_factory=queue.Queue)  # idle grading processes
+    grader: str = field(default_factory=socket.gethostname)  # who grades, for grader.json
 
 
 def _sha256(path: Path) -> str | None:
@@ -147,9 +153,11 @@ def _stage(source: Path, stage: Path, reference, max_mb: int) -> repair.Repaired
         )
     shutil.rmtree(stage, ignore_errors=True)
     stage.mkdir(parents=True)
-    timestamp = source.parent / "timestamp.txt"
-    if timestamp.is_file():
-        shutil.copy(timestamp, stage / "timestamp.txt")
+    # what nbgrader's exchange put beside the notebook: the submission time, and the secret
+    # that names this student's feedback in the exchange (nbgrader release_feedback)
+    for name in ("timestamp.txt", "submission_secret.txt"):
+        if (source.parent / name).is_file():
+            shutil.copy(source.parent / name, stage / name)
     nbformat.write(fixed.notebook, stage / source.name)
     return fixed
 
@@ -281,6 +289,7 @@ def grade_one(assignment: str, student: str, run: _Run) -> Outcome:
         list(fixed.notes),
         submission_sha256=digest,
         time_limits=run.budget.describe(),
+        grader=run.grader,
     )
     with tempfile.TemporaryDirectory(prefix=f"{student[:20]}-", dir=run.runtime_root) as runtime:
         env = dict(run.env, JUPYTER_RUNTIME_DIR=runtime)
@@ -421,21 +430,14 @@ def points_lost(course: Course, assignment: str, student: str) -> list[str]:
         ]
 
 
-def grade(
-    assignment: str,
-    students: list[str] | None = None,
-    settings: GradingSettings | None = None,
-    *,
-    echo=print,
-) -> list[Outcome]:
-    """Grade ``students`` (default: everyone who submitted) and return their outcomes."""
-    settings = settings or GradingSettings()
+@contextlib.contextmanager
+def open_run(
+    assignment: str, settings: GradingSettings, n_workers: int, echo=print
+) -> Iterator[_Run]:
+    """What ``n_workers`` graders of ``assignment`` share: the sandbox's kernel, the time
+    limits, a staging folder of this run's own and ``n_workers`` long-lived nbgrader
+    processes, all cleaned up when the block ends."""
     course = settings.course
-    students = students if students is not None else course.students(assignment)
-    if not students:
-        echo(f"No submissions for {assignment} in autograde/submitted/.")
-        return []
-    outcomes: list[Outcome] = []
     course.staging.mkdir(parents=True, exist_ok=True)
     with (
         tempfile.TemporaryDirectory(prefix="kit-grade-") as tmp,
@@ -453,22 +455,45 @@ def grade(
             budget,
             budget.write(Path(tmp) / "cell-limits.json"),
         )
-        started = time.time()
-        n_workers = max(1, min(settings.workers, len(students)))
         processes = [grading_worker.Worker(CONFIG_DIR, env) for _ in range(n_workers)]
         for worker in processes:
             run.workers.put(worker)
         try:
-            with ThreadPoolExecutor(max_workers=n_workers) as pool:
-                futures = {pool.submit(grade_one, assignment, s, run): s for s in students}
-                for future in as_completed(futures):
-                    try:
-                        outcome = future.result()
-                    except Exception as exc:  # noqa: BLE001 - one student never stops the batch
-                        outcome = _grader_failed(course, assignment, futures[future], exc)
-                    outcomes.append(outcome)
-                    echo(_progress(len(outcomes), len(students), started, outcome))
+            yield run
         finally:
             for worker in processes:
                 worker.stop()
+
+
+def grade(
+    assignment: str,
+    students: list[str] | None = None,
+    settings: GradingSettings | None = None,
+    *,
+    echo=print,
+) -> list[Outcome]:
+    """Grade ``students`` (default: everyone who submitted) and return their outcomes."""
+    settings = settings or GradingSettings()
+    course = settings.course
+    students = students if students is not None else course.students(assignment)
+    if not students:
+        echo(f"No submissions for {assignment} in autograde/submitted/.")
+        return []
+    if settings.scheduler:
+        from . import cluster
+
+        return cluster.grade(assignment, students, settings, echo=echo)
+    outcomes: list[Outcome] = []
+    n_workers = max(1, min(settings.workers, len(students)))
+    with open_run(assignment, settings, n_workers, echo) as run:
+        started = time.time()
+        with ThreadPoolExecutor(max_workers=n_workers) as pool:
+            futures = {pool.submit(grade_one, assignment, s, run): s for s in students}
+            for future in as_completed(futures):
+                try:
+                    outcome = future.result()
+                except Exception as exc:  # noqa: BLE001 - one student never stops the batch
+                    outcome = _grader_failed(course, assignment, futures[future], exc)
+                outcomes.append(outcome)
+                echo(_progress(len(outcomes), len(students), started, outcome))
     return sorted(outcomes, key=lambda o: o.student)

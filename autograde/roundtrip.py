@@ -85,11 +85,13 @@ def autograde(
     *,
     source: Path | None = None,
     workers: int | None = None,
+    time_scale: float = 1.0,
 ) -> dict[str, Result]:
     """Generate ``assignment`` from ``source`` (default: this repository's ``solutions/``)
     in a scratch course at ``workdir``, submit each notebook in ``submissions`` (student id
     -> notebook path), grade them as ``make grade`` does (sandboxed, ``workers`` at once)
-    and return each student's scores from the gradebook."""
+    and return each student's scores from the gradebook. ``time_scale`` stretches the
+    sized time limits as ``make grade --time-scale`` does (a machine busy with other work)."""
     from nbgrader.api import Gradebook
 
     course = Course(Path(workdir))
@@ -98,7 +100,10 @@ def autograde(
     for student, notebook in submissions.items():
         scratch.submit(course, student, assignment, Path(notebook))
     settings = grading.GradingSettings(
-        root=course.root, force=True, workers=max(1, workers or default_workers())
+        root=course.root,
+        force=True,
+        workers=max(1, workers or default_workers()),
+        time_scale=time_scale,
     )
     outcomes = {
         o.student: o

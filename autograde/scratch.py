@@ -24,11 +24,16 @@ _MARKERS = ("### BEGIN SOLUTION", "### END SOLUTION")
 
 
 def new_course(
-    dest: Path, assignments: list[str], *, source: Path | None = None, generate: bool = True
+    dest: Path,
+    assignments: list[str],
+    *,
+    source: Path | None = None,
+    generate: bool = True,
+    db_url: str | None = None,
 ) -> Course:
     """A course at ``dest`` with ``assignments`` copied from the ``solutions/`` folder
     ``source`` (default: this repository's), each generated into ``course/`` and recorded
-    in the scratch gradebook unless ``generate`` is False."""
+    in the scratch gradebook (or the one at ``db_url``) unless ``generate`` is False."""
     course = Course(Path(dest))
     course.autograde.mkdir(parents=True, exist_ok=True)
     source = source or Course().solutions
@@ -45,13 +50,13 @@ def new_course(
             target.mkdir(parents=True, exist_ok=True)
             shutil.copy(timing, target / timing.name)
         if generate:
-            generate_assignment(course, name)
+            generate_assignment(course, name, db_url=db_url)
     return course
 
 
-def generate_assignment(course: Course, assignment: str) -> Path:
+def generate_assignment(course: Course, assignment: str, *, db_url: str | None = None) -> Path:
     """``nbgrader generate_assignment``: the student version into ``course/<assignment>``."""
-    run_nbgrader(["generate_assignment", assignment, "--force"], course)
+    run_nbgrader(["generate_assignment", assignment, "--force"], course, db_url=db_url)
     return course.release / assignment
 
 

@@ -47,6 +47,22 @@ def safe_id(text: str) -> str:
     return out.rstrip("._-") or "student"
 
 
+def _role(text: str) -> str:
+    """An LMS's role name as the kit's: ``instructor``, ``ta`` or ``student`` (Moodle's
+    ``editingteacher``, Canvas' ``TeacherEnrollment`` and ``TaEnrollment`` included)."""
+    folded = text.strip().casefold()
+    if any(w in folded for w in ("instructor", "teacher", "lecturer", "professor")):
+        return "instructor"
+    words = set(re.split(r"[^a-z]+", folded))
+    if (
+        "ta" in words
+        or folded.startswith("taenrollment")
+        or any(w in folded for w in ("assistant", "tutor", "grader"))
+    ):
+        return "ta"
+    return "student"
+
+
 def _suffixed(wanted: str, key: str) -> str:
     tag = hashlib.sha256(key.encode()).hexdigest()[:6]
     while len(f"{wanted}-{tag}".encode()) > MAX_ID_BYTES:
@@ -61,6 +77,7 @@ class Person:
     lms_id: str
     name: str
     email: str = ""
+    role: str = "student"  # or "instructor", "ta" (a roster's optional role column)
 
 
 class Roster:
@@ -69,6 +86,7 @@ class Roster:
     ID_COLUMNS = ("id", "identifier", "user id", "userid", "student id", "participant")
     NAME_COLUMNS = ("name", "full name", "fullname", "student", "student name")
     EMAIL_COLUMNS = ("email", "email address", "e-mail", "mail")
+    ROLE_COLUMNS = ("role", "roles", "course role")
 
     def __init__(self, people: list[Person]):
         self.people = {p.lms_id: p for p in people}
@@ -94,10 +112,11 @@ class Roster:
         def column(names: tuple[str, ...]) -> str | None:
             return next((header[n] for n in names if n in header), None)
 
-        id_col, name_col, email_col = (
+        id_col, name_col, email_col, role_col = (
             column(cls.ID_COLUMNS),
             column(cls.NAME_COLUMNS),
             column(cls.EMAIL_COLUMNS),
+            column(cls.ROLE_COLUMNS),
         )
         if id_col is None or name_col is None:
             raise ValueError(
@@ -110,7 +129,8 @@ class Roster:
             lms_id = re.sub(r"^participant\s*", "", raw_id, flags=re.IGNORECASE)
             if lms_id:
                 email = (row.get(email_col) or "").strip() if email_col else ""
-                people.append(Person(lms_id, nfc((row.get(name_col) or "").strip()), email))
+                role = _role((row.get(role_col) or "") if role_col else "")
+                people.append(Person(lms_id, nfc((row.get(name_col) or "").strip()), email, role))
         for what, values in (
             ("id", [p.lms_id for p in people]),
             ("email", [p.email.casefold() for p in people if p.email]),

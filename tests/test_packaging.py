@@ -127,7 +127,8 @@ def test_ruff_passes_on_code_and_notebooks():
 
 def _kit_modules() -> list[str]:
     """Every module of utils and autograde, found on disk (a new module is checked too).
-    Left out: ``__main__`` scripts, and nbgrader_config.py, which only nbgrader can load."""
+    Left out: ``__main__`` scripts, and the configuration files only nbgrader or JupyterHub
+    can load (nbgrader_config.py, jupyterhub_config.py)."""
     import pkgutil
 
     import autograde
@@ -136,7 +137,11 @@ def _kit_modules() -> list[str]:
     names = []
     for package in (cnn_course_kit, autograde):
         for info in pkgutil.walk_packages(package.__path__, f"{package.__name__}."):
-            if info.name.rsplit(".", 1)[-1] not in ("__main__", "nbgrader_config"):
+            if info.name.rsplit(".", 1)[-1] not in (
+                "__main__",
+                "nbgrader_config",
+                "jupyterhub_config",
+            ):
                 names.append(info.name)
     return sorted(names)
 
