@@ -116,6 +116,9 @@ class SafeExecute(Execute):
         self._needed = (
             [True] * len(nb.cells) if self.run_demos else needed.needed(nb, keep_unparsed=True)
         )
+        # the ceiling of every cell's limit (--cell-timeout): kept apart, because running a
+        # cell sets ``timeout`` to that cell's own limit (nbclient reads it from there)
+        self._ceiling = self.timeout
         self._cell_timeout = self.timeout
         self._started = time.monotonic()
         self._replay: list[int] = []  # cells that ran well, in order: what a new kernel reruns
@@ -143,7 +146,7 @@ class SafeExecute(Execute):
     def _limit_for(self, cell) -> int:
         """This cell's own time limit: measured (limits_file), never above ``timeout``."""
         limit = self._cell_limits.get(timings.cell_key(cell), self._default_limit)
-        return min(limit, self.timeout) if self.timeout else limit
+        return min(limit, self._ceiling) if self._ceiling else limit
 
     # ------------------------------------------------------------------ running one cell
 

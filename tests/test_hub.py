@@ -192,6 +192,10 @@ def test_a_class_on_the_hub(hub):
             assert "graded 2" in said, said
             said = _instructor(hub, "feedback", A)
             assert "released the feedback" in said, said
+            # each page lies in the exchange under a name made from its student's secret
+            feedback = layout.exchange / course_id / "feedback"
+            assert len(list(feedback.glob("*.html"))) == 2
+            assert _as(bob, "ls", str(feedback)).returncode != 0, "a student can list the feedback"
             from nbgrader.api import Gradebook
 
             os.environ["PATH"] = f"{Path(sys.executable).parent}:{os.environ['PATH']}"

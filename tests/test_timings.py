@@ -164,3 +164,28 @@ def test_a_float_check_that_expects_whole_numbers_only_is_spotted():
     assert whole_numbers_only("check_shape", [np.zeros(2), (2,)], {}) is None
     assert whole_numbers_only("check_close", [np.zeros(2)], {"expected": [np.nan, 1]}) is None
     assert whole_numbers_only("check_equal", ["a", "a"], {}) is None
+
+
+@pytest.mark.slow
+def test_each_cell_gets_its_own_limit_whatever_ran_before(tmp_path):
+    """A cell's sized limit is not capped by the cell before it: running a cell sets the
+    executor's ``timeout`` to that cell's limit, and the next cell's limit once came out of
+    it (a 10 s floor cell before VGG16's 34 s: VGG16 timed out on a busy machine)."""
+    from autograde import nbmeta
+    from autograde.safe_execute import SafeExecute
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_code_cell("x = 1", id="quick"),
+        nbformat.v4.new_code_cell("import time\ntime.sleep(3)\ny = 2", id="slow"),
+    ]
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    limits = tmp_path / "limits.json"
+    limits.write_text(json.dumps({"cells": {"quick": 1, "slow": 20}, "default": 20}))
+    executor = SafeExecute(timeout=120, limits_file=str(limits), run_demos=True)
+    executor.preprocess(nb, {"metadata": {"path": str(tmp_path)}})
+    assert nbmeta.failure(nb.cells[1]) is None, nbmeta.failure(nb.cells[1])
