@@ -139,28 +139,30 @@ browser-deps:
 	$(if $(CHROMIUM),@test -x "$(CHROMIUM)" || { echo "CHROMIUM=$(CHROMIUM) is not an executable"; exit 1; },$(call apt_need,chromium,chromium,the browser tests))
 
 # CI calls exactly this (via .ci/run). Smoke profile, offline, timed part by part. The
-# notebook and browser tests run TEST_PROCESSES at a time (pytest-xdist; each notebook's
-# tests stretch the sized grading limits by as much: tests/test_notebooks.py, _sharing).
+# tests run TEST_PROCESSES at a time (pytest-xdist; the notebooks' round trips stretch
+# the sized grading limits by as much: tests/test_notebooks.py, _sharing).
 TEST_PROCESSES ?= 2
-SIDE_BY_SIDE = $(if $(filter-out 0 1,$(TEST_PROCESSES)),-n $(TEST_PROCESSES) --dist worksteal)
+# Notebook and browser tests are spread one by one; the others file by file (their
+# module-wide fixtures, such as the hostile batch, then run once).
+SIDE_BY_SIDE = $(if $(filter-out 0 1,$(TEST_PROCESSES)),-n $(TEST_PROCESSES) --dist $(1))
 test:
 	@t0=$$(date +%s); \
 	$(MAKE) --no-print-directory system-deps browser-deps hub-deps $(VENV)/.installed-$(TF)-dev || exit 1; \
 	$(BIN)/python -m cnn_course_kit.pretrained || echo "(the trained weights or ImageNet's class names could not be fetched: notebook 06 runs on random weights)"; \
 	t1=$$(date +%s); \
-	COURSE_PROFILE=smoke COURSE_OFFLINE=1 $(BIN)/python -m pytest -m "not slow" -q $(PYTEST_ARGS); rc1=$$?; \
+	COURSE_PROFILE=smoke COURSE_OFFLINE=1 $(BIN)/python -m pytest -m "not slow" -q $(call SIDE_BY_SIDE,load) $(PYTEST_ARGS); rc1=$$?; \
 	t2=$$(date +%s); \
-	COURSE_PROFILE=smoke COURSE_OFFLINE=1 $(BIN)/python -m pytest -m slow -q --durations=20 $(SIDE_BY_SIDE) tests/test_notebooks.py $(PYTEST_ARGS); rc2=$$?; \
+	COURSE_PROFILE=smoke COURSE_OFFLINE=1 $(BIN)/python -m pytest -m slow -q --durations=20 $(call SIDE_BY_SIDE,worksteal) tests/test_notebooks.py $(PYTEST_ARGS); rc2=$$?; \
 	t3=$$(date +%s); \
-	COURSE_PROFILE=smoke COURSE_OFFLINE=1 $(BIN)/python -m pytest -m slow -q --durations=20 $(SIDE_BY_SIDE) tests/test_browser.py $(PYTEST_ARGS); rc3=$$?; \
+	COURSE_PROFILE=smoke COURSE_OFFLINE=1 $(BIN)/python -m pytest -m slow -q --durations=20 $(call SIDE_BY_SIDE,worksteal) tests/test_browser.py $(PYTEST_ARGS); rc3=$$?; \
 	t4=$$(date +%s); \
-	COURSE_PROFILE=smoke COURSE_OFFLINE=1 $(BIN)/python -m pytest -m slow -q --durations=20 --ignore=tests/test_notebooks.py --ignore=tests/test_browser.py $(PYTEST_ARGS); rc4=$$?; \
+	COURSE_PROFILE=smoke COURSE_OFFLINE=1 $(BIN)/python -m pytest -m slow -q --durations=20 $(call SIDE_BY_SIDE,loadfile) --ignore=tests/test_notebooks.py --ignore=tests/test_browser.py $(PYTEST_ARGS); rc4=$$?; \
 	t5=$$(date +%s); \
 	echo "== make test timings: install $$((t1-t0)) s | quick tests $$((t2-t1)) s (exit $$rc1) | notebooks $$((t3-t2)) s (exit $$rc2) | browser $$((t4-t3)) s (exit $$rc3) | grading and other slow tests $$((t5-t4)) s (exit $$rc4) | total $$((t5-t0)) s"; \
 	[ $$rc1 -eq 0 ] && [ $$rc2 -eq 0 ] && [ $$rc3 -eq 0 ] && [ $$rc4 -eq 0 ]
 
 test-quick: $(VENV)/.installed-$(TF)-dev
-	COURSE_PROFILE=smoke COURSE_OFFLINE=1 $(BIN)/python -m pytest -m "not slow" -q $(PYTEST_ARGS)
+	COURSE_PROFILE=smoke COURSE_OFFLINE=1 $(BIN)/python -m pytest -m "not slow" -q $(call SIDE_BY_SIDE,load) $(PYTEST_ARGS)
 
 A ?=
 FROM ?=

@@ -41,6 +41,7 @@ import resource
 import shutil
 import subprocess
 import sys
+import time
 import uuid
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -550,6 +551,9 @@ def apply_limits(policy: Policy, name: str) -> dict[str, str]:
     return applied
 
 
+STALE_AFTER_S = 60  # a kernel's empty cgroup younger than this may be about to be joined
+
+
 def remove_stale_cgroups(prefix: str = "course-kernel-") -> int:
     """Remove this grader's empty leftover kernel cgroups; returns how many were removed."""
     parents = [_own_cgroup(controller) for controller in ("memory", "pids")]
@@ -560,6 +564,8 @@ def remove_stale_cgroups(prefix: str = "course-kernel-") -> int:
     for parent in {p for p in parents if p is not None and p.is_dir()}:
         for group in parent.glob(prefix + "*"):
             try:
+                if group.stat().st_mtime > time.time() - STALE_AFTER_S:
+                    continue  # just made by another batch's kernel, which is moving in
                 group.rmdir()  # fails while a process is still inside: that one is in use
                 removed += 1
             except OSError:

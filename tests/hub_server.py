@@ -121,6 +121,10 @@ def course_hub(people: list[tuple[str, str, str, str]]) -> Iterator[Hub]:
         _wait_for(layout.url + "/hub/api", hub_proc, log)
         yield Hub(layout, url, passwords, {a.user: a.role for a in planned})
     finally:
+        # the users' servers and the formgrader first (they run in sessions of their own;
+        # stopped by the hub, each would get SIGINT, then SIGTERM, 20 s of grace in all)
+        for user in made + [layout.grader]:
+            subprocess.run(["pkill", "-KILL", "-u", user], capture_output=True)
         if hub_proc is not None:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(hub_proc.pid, signal.SIGTERM)
@@ -128,9 +132,11 @@ def course_hub(people: list[tuple[str, str, str, str]]) -> Iterator[Hub]:
                 hub_proc.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 os.killpg(hub_proc.pid, signal.SIGKILL)
-        # the users' servers run in sessions of their own
-        for user in made + [layout.grader]:
-            subprocess.run(["pkill", "-KILL", "-u", user], capture_output=True)
+        # a hub that died on its own leaves its proxy running
+        subprocess.run(
+            ["pkill", "-f", f"configurable-http-proxy.*--api-port {layout.proxy_api_port}"],
+            capture_output=True,
+        )
         postgres.Server(layout.gradebook_data, layout.gradebook_port).stop()
         accounts.remove(made + [layout.grader])
         shutil.rmtree(folder, ignore_errors=True)

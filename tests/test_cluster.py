@@ -81,6 +81,17 @@ def gradebook_url():
         yield url
 
 
+def _grading_processes() -> list[int]:
+    """On a Dask worker: its grading processes (children running autograde.grading_worker)."""
+    import psutil
+
+    return [
+        p.pid
+        for p in psutil.Process().children(recursive=True)
+        if "autograde.grading_worker" in " ".join(p.cmdline())
+    ]
+
+
 HOSTILE_EXIT = "import os\nos._exit(3)\n"
 
 
@@ -142,11 +153,12 @@ def test_a_class_graded_on_two_dask_workers(dask_cluster, gradebook_url, tmp_pat
     again = grading.grade(A, list(students), settings, echo=lambda _: None)
     assert {o.status for o in again} == {"skipped"}
     # nothing is left behind on the workers: no grading process, no staging folder
+    from distributed import Client
+
     time.sleep(1)
-    leftovers = subprocess.run(
-        ["pgrep", "-f", "autograde.grading_worker"], capture_output=True, text=True
-    ).stdout.split()
-    assert not leftovers, f"grading processes left running: {leftovers}"
+    with Client(address, timeout=30) as client:
+        leftovers = client.run(_grading_processes)
+    assert not any(leftovers.values()), f"grading processes left running: {leftovers}"
     assert not list(course.staging.glob("*/*")), list(course.staging.glob("*/*"))
 
 
