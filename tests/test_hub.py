@@ -152,8 +152,19 @@ def test_a_class_on_the_hub(hub):
                 )
                 a.page.keyboard.press("Control+s")
                 a.page.wait_for_function("() => !document.title.startsWith('*')")
-            with a.rec.step("submit 01"):
+            with a.rec.step("validate 01 from the Assignments tab"):
+                # in the kit's environment for everybody, in Alice's own kernel
                 a.assignments()
+                a.rows("fetched", 1)
+                a.page.locator("#fetched_assignments_list a.assignment-notebooks-link").click()
+                notebook_row = a.page.locator(f"#nbgrader-{course_id}-{A}.collapse.in .list_item")
+                notebook_row = notebook_row.last
+                notebook_row.locator('.item_status button:text("Validate")').click()
+                dialog = a.page.locator(".jp-Dialog")
+                dialog.wait_for(timeout=120_000)
+                assert "Success! Your notebook passes all the tests." in dialog.inner_text()
+            with a.rec.step("submit 01"):
+                dialog.get_by_role("button").last.click()
                 a.rows("fetched", 1).first.locator('.item_status button:text("Submit")').click()
                 a.rows("submitted", 1)
 
